@@ -1,0 +1,98 @@
+// Renders a benchmark run as markdown: context first (what ran, where), then one table row
+// per system and session count, then how each system was started.
+
+/**
+ * @typedef {object} RunContext
+ * @property {string} command the command line that produced the report
+ * @property {string} date ISO timestamp of the start of the run
+ * @property {string} node Node.js version
+ * @property {string} cpu CPU model
+ * @property {number} cores
+ * @property {number[]} sessions session counts run
+ * @property {number} seconds measured seconds per row
+ * @property {number} warmupSeconds unmeasured seconds before each row
+ *
+ * @typedef {object} Row
+ * @property {string} system
+ * @property {number} sessions
+ * @property {import("../load.js").LoadResult} [result] absent when the system did not run
+ * @property {{ mainMb: number, treeMb: number }} [rss]
+ * @property {string} [note] why there is no result
+ */
+
+const HEADER = [
+  "System",
+  "Sessions",
+  "Calls/s",
+  "p50 ms",
+  "p99 ms",
+  "Errors",
+  "Peak RSS MB",
+  "Peak RSS MB incl. children",
+];
+
+/**
+ * @param {RunContext} context
+ * @param {Row[]} rows
+ * @param {Map<string, string>} commands how each system that ran was started
+ */
+export function renderReport(context, rows, commands) {
+  const lines = [
+    "# Gatehouse benchmark results",
+    "",
+    `- Command: \`${context.command}\``,
+    `- Date: ${context.date}`,
+    `- Node: ${context.node}`,
+    `- CPU: ${context.cpu} (${context.cores} cores)`,
+    `- Sessions: ${context.sessions.join(", ")}; ${context.seconds} s measured per row after ` +
+      `${context.warmupSeconds} s warm-up`,
+    "",
+    renderTable(rows),
+  ];
+  const errorNotes = rows.filter((row) => row.result?.firstError);
+  if (errorNotes.length > 0) {
+    lines.push("", "First error per row with errors:", "");
+    for (const row of errorNotes) {
+      lines.push(`- ${row.system}, ${row.sessions} sessions: ${row.result?.firstError}`);
+    }
+  }
+  lines.push("", "Systems as started (port varies per row):", "");
+  for (const [system, command] of commands) lines.push(`- ${system}: \`${command}\``);
+  return `${lines.join("\n")}\n`;
+}
+
+/** @param {Row[]} rows */
+export function renderTable(rows) {
+  const body = rows.map((row) => {
+    const { result, rss } = row;
+    if (!result || !rss) return [row.system, row.sessions, row.note ?? "", "–", "–", "–", "–", "–"];
+    return [
+      row.system,
+      row.sessions,
+      fixed(result.callsPerSecond, 0),
+      fixed(result.p50Ms, 2),
+      fixed(result.p99Ms, 2),
+      result.errors,
+      fixed(rss.mainMb, 1),
+      fixed(rss.treeMb, 1),
+    ];
+  });
+  const alignment = HEADER.map((_, index) => (index === 0 ? "---" : "---:"));
+  return [HEADER, alignment, ...body]
+    .map((cells) => `| ${cells.map(cell).join(" | ")} |`)
+    .join("\n");
+}
+
+/**
+ * Percentiles of zero calls are NaN; show them as missing.
+ * @param {number} value
+ * @param {number} digits
+ */
+function fixed(value, digits) {
+  return Number.isFinite(value) ? value.toFixed(digits) : "–";
+}
+
+/** @param {string | number} value */
+function cell(value) {
+  return String(value).replaceAll("|", "\\|").replaceAll("\n", " ");
+}

@@ -1,0 +1,88 @@
+// The systems under test. Each is a Node script started with this very `node`, listening on
+// http://127.0.0.1:<port>/mcp, with the echo server behind it (or being it, for `direct`).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const REPO_DIR = fileURLToPath(new URL("../..", import.meta.url));
+const ECHO_SERVER = join(REPO_DIR, "bench/echo-server.js");
+const NODE = process.execPath;
+
+/**
+ * @typedef {object} System
+ * @property {string} name
+ * @property {string} entry the script to run; the system is skipped when it does not exist
+ * @property {(port: number, workDir: string) => string[]} args arguments after the entry
+ */
+
+/** @type {System[]} */
+export const SYSTEMS = [
+  {
+    name: "direct",
+    entry: ECHO_SERVER,
+    args: (port) => ["http", "--port", String(port)],
+  },
+  {
+    name: "gatehouse",
+    entry: join(REPO_DIR, "bin/gatehouse.js"),
+    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir)],
+  },
+  {
+    // Stateful Streamable HTTP on /mcp is its default; --host keeps it off other interfaces.
+    name: "mcp-proxy",
+    entry: join(REPO_DIR, "node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs"),
+    args: (port) => [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--",
+      NODE,
+      ECHO_SERVER,
+      "stdio",
+    ],
+  },
+  {
+    // --stateful spawns one echo server per session. --logLevel none because its default
+    // level logs about eight lines per call, which would measure its logger, not its relay.
+    name: "supergateway",
+    entry: join(REPO_DIR, "node_modules/supergateway/dist/index.js"),
+    args: (port) => [
+      "--stdio",
+      [NODE, ECHO_SERVER, "stdio"].map(shellQuote).join(" "),
+      "--outputTransport",
+      "streamableHttp",
+      "--stateful",
+      "--port",
+      String(port),
+      "--logLevel",
+      "none",
+    ],
+  },
+];
+
+/**
+ * Writes an agentgateway-format config relaying to the stdio echo server.
+ * @param {number} port
+ * @param {string} workDir
+ * @returns {string} the config file's path
+ */
+function writeGatehouseConfig(port, workDir) {
+  const path = join(workDir, "gatehouse.yaml");
+  // JSON strings are valid YAML scalars, which spares quoting rules for paths.
+  const yaml = `mcp:
+  port: ${port}
+  targets:
+  - name: echo
+    stdio:
+      cmd: ${JSON.stringify(NODE)}
+      args: [${JSON.stringify(ECHO_SERVER)}, stdio]
+`;
+  writeFileSync(path, yaml);
+  return path;
+}
+
+/** @param {string} word */
+function shellQuote(word) {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}

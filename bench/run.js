@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+// Runs the same echo workload against each system under test in turn, one fresh process per
+// row, and writes the results to bench/RESULTS.md.
+//
+//   node bench/run.js [--sessions 1,8] [--seconds 10] [--warmup 1] [--systems a,b]
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { runLoad } from "./load.js";
+import { describeError } from "./lib/describe-error.js";
+import { freePort } from "./lib/free-port.js";
+import { ManagedProcess, killAllNow } from "./lib/managed-process.js";
+import { renderReport, renderTable } from "./lib/report.js";
+import { startRssSampler } from "./lib/rss-sampler.js";
+import { REPO_DIR, SYSTEMS } from "./lib/systems.js";
+import { waitUntilAnswering } from "./lib/wait-ready.js";
+
+const READY_TIMEOUT_MS = 30_000;
+const WORK_DIR = join(REPO_DIR, "bench/.work");
+const RESULTS_FILE = join(REPO_DIR, "bench/RESULTS.md");
+
+/**
+ * @typedef {object} Options
+ * @property {number[]} sessions
+ * @property {number} seconds
+ * @property {number} warmupSeconds
+ * @property {import("./lib/systems.js").System[]} systems
+ */
+
+/** @returns {Options} */
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: "string", default: "1,8" },
+      seconds: { type: "string", default: "10" },
+      warmup: { type: "string", default: "1" },
+      systems: { type: "string", default: SYSTEMS.map((system) => system.name).join(",") },
+    },
+  });
+  const sessions = values.sessions.split(",").map(Number);
+  if (!sessions.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new Error(`--sessions wants positive integers, got ${values.sessions}`);
+  }
+  const names = values.systems.split(",");
+  const unknown = names.filter((name) => !SYSTEMS.some((system) => system.name === name));
+  if (unknown.length > 0) throw new Error(`unknown system(s): ${unknown.join(", ")}`);
+  return {
+    sessions,
+    seconds: positive(values.seconds, "--seconds"),
+    warmupSeconds: positive(values.warmup, "--warmup"),
+    systems: SYSTEMS.filter((system) => names.includes(system.name)),
+  };
+}
+
+/** @param {string} value @param {string} flag */
+function positive(value, flag) {
+  const number = Number(value);
+  if (!(number > 0)) throw new Error(`${flag} wants a positive number, got ${value}`);
+  return number;
+}
+
+/** The command line as the user typed it, for the report. */
+function invocation() {
+  const args = process.argv.slice(2).join(" ");
+  // `npm run bench -- <args>` appends <args> to `node bench/run.js`.
+  const base = process.env.npm_lifecycle_event === "bench" ? "npm run bench" : "node bench/run.js";
+  if (!args) return base;
+  return base === "npm run bench" ? `${base} -- ${args}` : `${base} ${args}`;
+}
+
+/** A command line with this machine's paths shortened, for the report. */
+function displayCommand(/** @type {string[]} */ args) {
+  return ["node", ...args]
+    .map((arg) => arg.replaceAll(process.execPath, "node").replaceAll(REPO_DIR, ""))
+    .join(" ");
+}
+
+/**
+ * Starts one system, loads it, stops it.
+ * @param {import("./lib/systems.js").System} system
+ * @param {number} sessions
+ * @param {Options} options
+ * @param {Map<string, string>} commands records how the system was started
+ * @returns {Promise<import("./lib/report.js").Row>}
+ */
+async function benchOne(system, sessions, options, commands) {
+  const row = { system: system.name, sessions };
+  if (!existsSync(system.entry)) {
+    return { ...row, note: `skipped: ${relative(REPO_DIR, system.entry)} not found` };
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/mcp`;
+  const args = [system.entry, ...system.args(port, WORK_DIR)];
+  commands.set(system.name, displayCommand(args));
+  const managed = new ManagedProcess(process.execPath, args, join(WORK_DIR, `${system.name}.log`));
+  const sampler = startRssSampler(managed.pid, (id) => managed.remember(id));
+  try {
+    await waitUntilAnswering(url, managed, READY_TIMEOUT_MS);
+    const { seconds, warmupSeconds } = options;
+    const result = await runLoad({ url, sessions, seconds, warmupSeconds });
+    return { ...row, result, rss: sampler.stop() };
+  } catch (error) {
+    const note = `did not run: ${describeError(error)}; log: ${managed.logTail(1)}`;
+    return { ...row, note };
+  } finally {
+    sampler.stop(); // idempotent; already stopped on success
+    await managed.stop();
+  }
+}
+
+// Whatever ends this process, take the systems under test down with it.
+process.on("exit", killAllNow);
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
+
+const options = parseOptions();
+mkdirSync(WORK_DIR, { recursive: true });
+const context = {
+  command: invocation(),
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  cores: os.cpus().length,
+  sessions: options.sessions,
+  seconds: options.seconds,
+  warmupSeconds: options.warmupSeconds,
+};
+/** @type {import("./lib/report.js").Row[]} */
+const rows = [];
+const commands = new Map();
+for (const sessions of options.sessions) {
+  for (const system of options.systems) {
+    process.stdout.write(`${system.name}, ${sessions} session(s)…\n`);
+    const row = await benchOne(system, sessions, options, commands);
+    rows.push(row);
+    process.stdout.write(`${renderTable([row]).split("\n").at(-1)}\n`);
+  }
+}
+const report = renderReport(context, rows, commands);
+writeFileSync(RESULTS_FILE, report);
+process.stdout.write(`\n${report}\nwritten to ${relative(process.cwd(), RESULTS_FILE)}\n`);

@@ -1,0 +1,83 @@
+import { resolve } from "node:path";
+import defaultConfigText from "../../../resources/default-config.yaml?raw";
+import { version } from "../../../package.json";
+import { loadConfigFile, parseConfig, type LoadedConfig } from "../config/load";
+import { watchFile } from "../config/watch";
+import { Gateway } from "../gateway/gateway";
+import { LogBus } from "../gateway/log-bus";
+
+export interface ServiceOptions {
+  /** The config file; without it, the embedded default config runs. */
+  configPath?: string;
+  /** Environment for `$VAR` expansion; the default config also reads GATEHOUSE_NODE and GATEHOUSE_CLI. */
+  env?: NodeJS.ProcessEnv;
+  initializeTimeoutMs?: number;
+}
+
+export const DEFAULT_CONFIG_NAME = "(embedded default config)";
+
+/**
+ * The one object every front end (CLI, Electron, admin API) drives: it owns the config, its
+ * reloads, the gateway and the log bus. Front ends adapt it; they hold no logic of their own.
+ */
+export class GatehouseService {
+  readonly bus = new LogBus();
+  readonly version = version;
+  readonly gateway: Gateway;
+  private loaded: LoadedConfig | undefined;
+  private stopWatching: (() => Promise<void>) | undefined;
+  private reloading = Promise.resolve();
+
+  constructor(private readonly options: ServiceOptions = {}) {
+    this.gateway = new Gateway({
+      bus: this.bus,
+      version,
+      initializeTimeoutMs: options.initializeTimeoutMs,
+    });
+  }
+
+  get config(): LoadedConfig | undefined {
+    return this.loaded;
+  }
+
+  /** Loads the config and starts listening; throws ConfigError or a listen error. */
+  async start(): Promise<void> {
+    this.loaded = await this.load();
+    await this.gateway.apply(this.loaded.gateway);
+    const path = this.options.configPath;
+    if (path) this.stopWatching = watchFile(resolve(path), () => void this.reload());
+  }
+
+  /**
+   * Applies the config file as it is now. An invalid file, or one whose ports cannot be bound,
+   * changes nothing: the previous config keeps serving and the log says what is wrong, where.
+   */
+  reload(): Promise<void> {
+    this.reloading = this.reloading.then(async () => {
+      try {
+        const next = await this.load();
+        await this.gateway.apply(next.gateway);
+        this.loaded = next;
+        this.bus.notice("info", `config reloaded from ${next.file}`);
+      } catch (error) {
+        this.bus.notice(
+          "error",
+          `config not applied, the previous config keeps serving:\n${(error as Error).message}`,
+        );
+      }
+    });
+    return this.reloading;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWatching?.();
+    await this.gateway.close();
+  }
+
+  private load(): Promise<LoadedConfig> {
+    const { configPath, env = process.env } = this.options;
+    return configPath
+      ? loadConfigFile(configPath, env)
+      : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, env));
+  }
+}

@@ -1,0 +1,88 @@
+import type { GatewayEvent, NoticeEvent, RequestEvent } from "../../shared/log-event";
+import type { LogBus } from "../gateway/log-bus";
+
+export type LogFormat = "text" | "json";
+
+/**
+ * Prints one line per gateway event, in agentgateway's access-log shape
+ * (`<time>\tinfo\trequest k=v ... duration=3ms`) or as JSON lines. Lines are gathered and
+ * written once per turn of the event loop, so a busy gateway makes one write, not one per call.
+ */
+export function printEvents(
+  bus: LogBus,
+  out: NodeJS.WritableStream,
+  format: LogFormat,
+): () => void {
+  let pending: string[] = [];
+  const flush = () => {
+    out.write(pending.join(""));
+    pending = [];
+  };
+  const unsubscribe = bus.subscribe((event) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push((format === "json" ? JSON.stringify(event) : formatText(event)) + "\n");
+  });
+  return () => {
+    unsubscribe();
+    if (pending.length) flush();
+  };
+}
+
+export function formatText(event: GatewayEvent): string {
+  return event.kind === "request" ? formatRequest(event) : formatNotice(event);
+}
+
+function formatRequest(e: RequestEvent): string {
+  const level = e.status >= 500 ? "error" : e.status >= 400 ? "warn" : "info";
+  const fields: [string, string | number | undefined][] = [
+    ["route", e.route],
+    ["http.method", e.httpMethod],
+    ["http.path", e.path],
+    ["http.status", e.status],
+    ["protocol", e.method ? "mcp" : "http"],
+    ["mcp.method.name", e.method],
+    ["mcp.target", e.target],
+    ...itemFields(e),
+    ["mcp.session.id", e.session],
+    ["error", e.error],
+    ["duration", `${Math.round(e.durationMs)}ms`],
+  ];
+  return `${new Date(e.time).toISOString()}\t${level}\trequest ${keyValues(fields)}`;
+}
+
+/** Tool and prompt names and resource URIs under the keys agentgateway logs them with. */
+function itemFields(e: RequestEvent): [string, string | undefined][] {
+  if (e.name === undefined || e.method === undefined) return [];
+  if (e.method.startsWith("tools/"))
+    return [
+      ["mcp.resource.type", "tool"],
+      ["gen_ai.tool.name", e.name],
+    ];
+  if (e.method.startsWith("prompts/"))
+    return [
+      ["mcp.resource.type", "prompt"],
+      ["gen_ai.prompt.name", e.name],
+    ];
+  return [
+    ["mcp.resource.type", "resource"],
+    ["mcp.resource.uri", e.name],
+  ];
+}
+
+function formatNotice(e: NoticeEvent): string {
+  const where = keyValues([
+    ["target", e.target],
+    ["mcp.session.id", e.session],
+  ]);
+  return `${new Date(e.time).toISOString()}\t${e.level}\t${e.message}${where ? ` ${where}` : ""}`;
+}
+
+function keyValues(fields: [string, string | number | undefined][]): string {
+  return fields
+    .filter(([, value]) => value !== undefined)
+    .map(
+      ([key, value]) =>
+        `${key}=${typeof value === "string" && /[\s"=]/.test(value) ? JSON.stringify(value) : value}`,
+    )
+    .join(" ");
+}

@@ -1,0 +1,153 @@
+import { parseArgs } from "node:util";
+import { version } from "../../../package.json";
+import { GatehouseService } from "../app/service";
+import { loadConfigFile } from "../config/load";
+import { ConfigError } from "../config/problems";
+import { runDemoServer } from "./demo-server";
+import { printEvents, type LogFormat } from "./log-printer";
+
+const HELP = `Gatehouse ${version}: a local enforcing gateway for MCP servers.
+
+Usage:
+  gatehouse [-f <config.yaml>] [--log-format text|json]
+      Run the gateway headless. The config is agentgateway's local config format
+      and is reloaded whenever the file is saved; an invalid edit is reported and
+      the previous config keeps serving. Without -f, the embedded default config
+      runs: http://localhost:3000/mcp in front of a bundled demo MCP server.
+
+  gatehouse check -f <config.yaml>
+      Validate a config and list every problem as file:line:col. Exits 0 when the
+      config is valid, 1 when it is not.
+
+  gatehouse demo-server
+      The bundled demo MCP server (tools echo, get-sum, get-time) on stdio.
+
+  gatehouse --help | --version
+
+Options:
+  -f, --file <path>        The config file.
+      --log-format <fmt>   text (default): one agentgateway-style line per request;
+                           json: one JSON object per line.
+
+$VAR, \${VAR} and \${VAR:-default} in the config are read from the environment.
+Listeners bind 127.0.0.1 unless a bind or the mcp section names another address.
+`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      file: { type: "string", short: "f" },
+      "log-format": { type: "string", default: "text" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+  if (values.help) return print(HELP, 0);
+  if (values.version) return print(`${version}\n`, 0);
+
+  const [command = "serve", ...rest] = positionals;
+  if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  switch (command) {
+    case "serve":
+      return serve(values.file, logFormat(values["log-format"]));
+    case "check":
+      if (!values.file) throw new UsageError("check needs -f <config.yaml>");
+      return check(values.file);
+    case "demo-server":
+      await runDemoServer(version);
+      return -1; // keeps running until stdin closes
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function logFormat(value: string | undefined): LogFormat {
+  if (value === "text" || value === "json") return value;
+  throw new UsageError(`--log-format is text or json, not "${value}"`);
+}
+
+async function check(file: string): Promise<number> {
+  try {
+    const { gateway } = await loadConfigFile(file);
+    const routes = gateway.listeners.reduce((n, listener) => n + listener.routes.length, 0);
+    return print(
+      `${file}: valid (${gateway.listeners.length} listener(s), ${routes} route(s))\n`,
+      0,
+    );
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const count = error.problems.length;
+    return print(
+      `${error.message}\n${file}: ${count} problem${count === 1 ? "" : "s"}\n`,
+      1,
+      process.stderr,
+    );
+  }
+}
+
+async function serve(file: string | undefined, format: LogFormat): Promise<number> {
+  const service = new GatehouseService({
+    configPath: file,
+    // The default config starts the demo server through this very CLI.
+    env: { ...process.env, GATEHOUSE_NODE: process.execPath, GATEHOUSE_CLI: process.argv[1] },
+  });
+  const stopPrinting = printEvents(service.bus, process.stdout, format);
+  try {
+    await service.start();
+  } catch (error) {
+    stopPrinting();
+    return print(`gatehouse: ${(error as Error).message}\n`, 1, process.stderr);
+  }
+
+  const source = file ?? "the embedded default config";
+  const endpoints = service.gateway.urls.map(
+    (url) => `  ${url.replace("127.0.0.1", "localhost")}/mcp`,
+  );
+  process.stderr.write(
+    `Gatehouse ${version} is serving ${source}. MCP clients connect to:\n${endpoints.join("\n")}\n`,
+  );
+
+  // No orphans: if the process exits without a clean stop, its stdio targets go with it.
+  process.on("exit", () => {
+    for (const pid of service.gateway.sessions.pids()) killQuietly(pid);
+  });
+  const shutdown = async () => {
+    await service.stop();
+    stopPrinting();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown).once("SIGTERM", shutdown);
+  return -1;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+function print(text: string, code: number, stream: NodeJS.WriteStream = process.stdout): number {
+  stream.write(text);
+  return code;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    const usage =
+      error instanceof UsageError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    process.stderr.write(
+      `gatehouse: ${(error as Error).message}\n${usage ? "Run gatehouse --help for usage.\n" : ""}`,
+    );
+    process.exitCode = usage ? 2 : 1;
+  },
+);

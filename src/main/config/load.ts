@@ -1,0 +1,78 @@
+import { readFile } from "node:fs/promises";
+import { LineCounter, parseDocument } from "yaml";
+import type { GatewayConfig } from "../../shared/config/model";
+import { configSchema, type RawConfig } from "../../shared/config/schema";
+import { allowedKeysAt, describeIssue, describeUnknownKey } from "./describe-issue";
+import { expandEnvironment } from "./env";
+import { normalize } from "./normalize";
+import { ConfigError, formatPath, type ConfigProblem } from "./problems";
+import { SourceMap } from "./source-map";
+
+export interface LoadedConfig {
+  /** Where the config came from, as error messages name it. */
+  file: string;
+  text: string;
+  raw: RawConfig;
+  gateway: GatewayConfig;
+}
+
+/**
+ * YAML text → `$VAR` expansion → schema validation → the normalized config. Throws a
+ * ConfigError listing every problem, each at its file:line:col.
+ */
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const map = new SourceMap(doc, lines);
+  const problems: ConfigProblem[] = [];
+  const add = (at: { line: number; col: number }, path: readonly PropertyKey[], message: string) =>
+    problems.push({ file, ...at, path: formatPath(path), message });
+
+  for (const error of doc.errors)
+    add(map.position(error.pos[0]), [], error.message.split("\n")[0] as string);
+  if (problems.length) throw new ConfigError(problems);
+
+  expandEnvironment(doc, env, (name, node) =>
+    add(map.position(node.range?.[0] ?? 0), [], `environment variable ${name} is not set`),
+  );
+  const parsed = configSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {}, {
+    reportInput: true,
+  });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        const allowed = allowedKeysAt(configSchema, issue.path);
+        for (const key of issue.keys) {
+          add(map.keyAt(issue.path, key), [...issue.path, key], describeUnknownKey(key, allowed));
+        }
+      } else {
+        add(map.at(issue.path), issue.path, describeIssue(issue));
+      }
+    }
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+
+  const gateway = normalize(parsed.data, (path, message) => add(map.at(path), path, message));
+  if (problems.length) throw new ConfigError(problems);
+  return { file, text, raw: parsed.data, gateway };
+}
+
+export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "file not found"
+        : (error as Error).message;
+    throw new ConfigError([
+      { file: path, line: 1, col: 1, path: "", message: `cannot read the config: ${reason}` },
+    ]);
+  }
+  return parseConfig(text, path, env);
+}

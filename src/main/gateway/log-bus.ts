@@ -1,0 +1,27 @@
+import type { GatewayEvent, NoticeEvent } from "../../shared/log-event";
+
+export type EventListener = (event: GatewayEvent) => void;
+
+/** Fans every gateway event out to the printers, the UI and the files that want it. */
+export class LogBus {
+  private listeners: EventListener[] = [];
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  emit(event: GatewayEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  notice(
+    level: NoticeEvent["level"],
+    message: string,
+    where?: Pick<NoticeEvent, "target" | "session">,
+  ): void {
+    this.emit({ kind: "notice", time: Date.now(), level, message, ...where });
+  }
+}

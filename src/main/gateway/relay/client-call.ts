@@ -1,0 +1,88 @@
+import type { ClientSink } from "./client-sink";
+import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
+import type { Merged, Part } from "./merge";
+import type { ResponseHandler, Upstream } from "./upstream";
+
+/** Which HTTP request carried a call, for its log event. */
+export interface CallOrigin {
+  route: string;
+  path: string;
+  /** The status the carrying HTTP request was answered with. */
+  status: number;
+}
+
+/**
+ * One JSON-RPC request from the client, from its arrival until its single answer went out:
+ * either one target's response passed through, or the answers of several targets combined.
+ */
+export class ClientCall implements ResponseHandler {
+  readonly time = Date.now();
+  private readonly startedAt = performance.now();
+  /** The target that served the call and the item it was about, for the log. */
+  target: string | undefined;
+  name: string | undefined;
+  private waiting = 0;
+  private parts: Part[] | undefined;
+  private combine: ((parts: Part[]) => Merged) | undefined;
+  private adjust: ((result: Record<string, unknown>) => void) | undefined;
+
+  constructor(
+    readonly id: RpcId,
+    readonly method: string,
+    readonly sink: ClientSink,
+    readonly origin: CallOrigin,
+    readonly progressToken: string | number | undefined,
+    private readonly done: (call: ClientCall, response: RpcMessage) => void,
+  ) {}
+
+  get durationMs(): number {
+    return performance.now() - this.startedAt;
+  }
+
+  /** One target answers, and its response reaches the client as it is, under the client's id. */
+  forward(
+    upstream: Upstream,
+    params: RpcMessage["params"],
+    adjust?: (result: Record<string, unknown>) => void,
+  ): void {
+    this.waiting = 1;
+    this.adjust = adjust;
+    upstream.request(this.method, params, this);
+  }
+
+  /** Every given target answers, and `combine` makes one answer of all of them. */
+  fanOut(
+    requests: { upstream: Upstream; params: RpcMessage["params"] }[],
+    combine: (parts: Part[]) => Merged,
+  ): void {
+    this.waiting = requests.length;
+    this.parts = [];
+    this.combine = combine;
+    for (const { upstream, params } of requests) upstream.request(this.method, params, this);
+  }
+
+  onUpstreamResponse(upstream: Upstream, response: RpcMessage): void {
+    if (this.parts === undefined) {
+      response.id = this.id;
+      if (response.result && this.adjust) this.adjust(response.result);
+      this.done(this, response);
+      return;
+    }
+    this.parts.push({ target: upstream.name, response });
+    if (--this.waiting > 0) return;
+    const merged = (this.combine as (parts: Part[]) => Merged)(this.parts);
+    this.done(this, { jsonrpc: "2.0", id: this.id, ...merged });
+  }
+
+  resolve(result: Record<string, unknown>): void {
+    this.done(this, { jsonrpc: "2.0", id: this.id, result });
+  }
+
+  fail(code: number, message: string): void {
+    this.done(this, errorResponse(this.id, code, message));
+  }
+
+  failInternal(message: string): void {
+    this.fail(ErrorCode.InternalError, message);
+  }
+}

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { McpBackendSpec } from "../../../shared/config/model";
+import type { RequestEvent } from "../../../shared/log-event";
+import type { SessionContext } from "./session";
+import type { SessionStore } from "./session-store";
+
+/** One HTTP request that reached the MCP relay, with what the gateway already decided for it. */
+export interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  query: URLSearchParams;
+  route: { name: string; backend: McpBackendSpec };
+  /** Headers every answer carries (CORS). */
+  headers: Record<string, string>;
+  sessions: SessionStore;
+  sessionContext: SessionContext;
+  /** Logs the HTTP request itself; used where no JSON-RPC call inside it is logged. */
+  report(status: number, fields?: Partial<RequestEvent>): void;
+}
+
+/** Largest message body accepted; MCP messages carrying images or files can be large. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** An error answer in the JSON-RPC shape MCP clients print, logged with its reason. */
+export function rejectExchange(
+  ex: Exchange,
+  status: number,
+  code: number,
+  message: string,
+  extraHeaders?: Record<string, string>,
+): void {
+  ex.res.writeHead(status, { ...ex.headers, ...extraHeaders, "Content-Type": "application/json" });
+  ex.res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
+  ex.report(status, { error: message });
+}

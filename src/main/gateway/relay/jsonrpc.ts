@@ -1,0 +1,48 @@
+/**
+ * JSON-RPC 2.0 as the relay sees it: one loose structural type, classified by its fields.
+ * The relay parses each message once and edits it in place (ids, prefixed names) instead of
+ * re-validating it against the full MCP schema; the target validates what it receives.
+ */
+export type RpcId = string | number;
+
+export interface RpcError {
+  code: number;
+  message: string;
+  data?: unknown;
+}
+
+export interface RpcMessage {
+  jsonrpc: "2.0";
+  id?: RpcId;
+  method?: string;
+  params?: Record<string, unknown>;
+  result?: Record<string, unknown>;
+  error?: RpcError;
+}
+
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+} as const;
+
+export const isRequest = (m: RpcMessage): boolean => m.method !== undefined && m.id !== undefined;
+export const isNotification = (m: RpcMessage): boolean =>
+  m.method !== undefined && m.id === undefined;
+export const isResponse = (m: RpcMessage): boolean => m.method === undefined && m.id !== undefined;
+
+export function errorResponse(id: RpcId | null, code: number, message: string): RpcMessage {
+  return { jsonrpc: "2.0", id: id as RpcId, error: { code, message } };
+}
+
+/** A shape check only: enough to route the message, nothing the target would not check again. */
+export function isRpcMessage(value: unknown): value is RpcMessage {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m.jsonrpc !== "2.0") return false;
+  if (m.method !== undefined && typeof m.method !== "string") return false;
+  if (m.params !== undefined && (typeof m.params !== "object" || m.params === null)) return false;
+  return m.method !== undefined || m.id !== undefined;
+}

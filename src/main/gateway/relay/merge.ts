@@ -1,0 +1,131 @@
+import type { FailureMode } from "../../../shared/config/model";
+import type { RpcError, RpcMessage } from "./jsonrpc";
+import type { ItemKind, Namespace } from "./namespace";
+
+/** One target's answer to a request that went to several targets. */
+export interface Part {
+  target: string;
+  response: RpcMessage;
+}
+
+export type Merged = { result: Record<string, unknown> } | { error: RpcError };
+
+type Capabilities = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * One `initialize` answer for the client from the answers of every target: the protocol
+ * version all of them speak, the union of their capabilities and, with several targets, the
+ * gateway as the server (a single target stays visible as itself).
+ */
+export function mergeInitialize(
+  answers: { target: string; result: Record<string, unknown> }[],
+  requestedVersion: unknown,
+  gateway: { name: string; version: string },
+): Record<string, unknown> {
+  const results = answers.map((answer) => answer.result);
+  if (results.length === 1) return results[0] as Record<string, unknown>;
+
+  const versions = results.map((result) => String(result.protocolVersion));
+  const protocolVersion = versions.every((version) => version === requestedVersion)
+    ? requestedVersion
+    : versions.sort()[0]; // MCP versions are dates: the oldest is the one all of them speak
+
+  const capabilities: Capabilities = {};
+  for (const result of results) {
+    for (const [key, value] of Object.entries((result.capabilities ?? {}) as Capabilities)) {
+      const merged = (capabilities[key] ??= {});
+      for (const [flag, on] of Object.entries(value ?? {})) {
+        merged[flag] = merged[flag] === true || on;
+      }
+    }
+  }
+
+  const instructions = answers
+    .filter((answer) => typeof answer.result.instructions === "string")
+    .map((answer) => `${answer.target}: ${answer.result.instructions as string}`)
+    .join("\n\n");
+
+  return {
+    protocolVersion,
+    capabilities,
+    serverInfo: gateway,
+    ...(instructions && { instructions }),
+  };
+}
+
+/** The list methods that fan out to every target and come back as one list. */
+export interface ListSpec {
+  key: "tools" | "prompts" | "resources" | "resourceTemplates";
+  kind: ItemKind;
+  field: "name" | "uri" | "uriTemplate";
+}
+
+export const LIST_METHODS: Record<string, ListSpec> = {
+  "tools/list": { key: "tools", kind: "tool", field: "name" },
+  "prompts/list": { key: "prompts", kind: "prompt", field: "name" },
+  "resources/list": { key: "resources", kind: "resource", field: "uri" },
+  "resources/templates/list": { key: "resourceTemplates", kind: "resource", field: "uriTemplate" },
+};
+
+/**
+ * Joins the pages of several targets into one page. The cursor of the next page holds the
+ * cursor of every target that has more, so paging needs no state in the gateway.
+ */
+export function mergeLists(
+  parts: Part[],
+  spec: ListSpec,
+  namespace: Namespace,
+  failureMode: FailureMode,
+): Merged {
+  const error = failClosedError(parts, failureMode);
+  if (error) return { error };
+  const items: Record<string, unknown>[] = [];
+  const next: Record<string, string> = {};
+  for (const { target, response } of parts) {
+    if (response.error) continue;
+    const result = response.result ?? {};
+    for (const item of (result[spec.key] ?? []) as Record<string, unknown>[]) {
+      item[spec.field] = namespace.expose(spec.kind, target, item[spec.field] as string);
+      items.push(item);
+    }
+    if (typeof result.nextCursor === "string") next[target] = result.nextCursor;
+  }
+  const result: Record<string, unknown> = { [spec.key]: items };
+  if (Object.keys(next).length > 0) result.nextCursor = encodeCursor(next);
+  return { result };
+}
+
+/** The answer to a request every target only acknowledges (ping, logging/setLevel). */
+export function mergeAcknowledgements(parts: Part[], failureMode: FailureMode): Merged {
+  const error = failClosedError(parts, failureMode);
+  return error ? { error } : { result: {} };
+}
+
+/** Under failClosed, the first target's error fails the whole answer, naming that target. */
+function failClosedError(parts: Part[], failureMode: FailureMode): RpcError | undefined {
+  if (failureMode !== "failClosed") return undefined;
+  for (const { target, response } of parts) {
+    if (response.error) {
+      return { ...response.error, message: `target "${target}": ${response.error.message}` };
+    }
+  }
+  return undefined;
+}
+
+export function encodeCursor(cursors: Record<string, string>): string {
+  return Buffer.from(JSON.stringify(cursors)).toString("base64url");
+}
+
+/** The per-target cursors inside a cursor this gateway handed out; undefined if it is not one. */
+export function decodeCursor(cursor: unknown): Record<string, string> | undefined {
+  if (typeof cursor !== "string") return undefined;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded)) return undefined;
+    return Object.values(decoded).every((value) => typeof value === "string")
+      ? (decoded as Record<string, string>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

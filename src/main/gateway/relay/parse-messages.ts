@@ -1,0 +1,36 @@
+import { ErrorCode, isRpcMessage, type RpcMessage } from "./jsonrpc";
+import { readBody, rejectExchange, type Exchange } from "./exchange";
+
+export interface ParsedBody {
+  messages: RpcMessage[];
+  /** The client sent a JSON array, so its responses go back as one. */
+  batch: boolean;
+}
+
+/** Reads and parses a POST body once; on failure answers the client and returns undefined. */
+export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefined> {
+  const body = await readBody(ex.req);
+  if (body === undefined) {
+    rejectExchange(ex, 413, ErrorCode.InvalidRequest, "message body is larger than 16 MiB");
+    return undefined;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString("utf8"));
+  } catch (error) {
+    rejectExchange(
+      ex,
+      400,
+      ErrorCode.ParseError,
+      `body is not valid JSON: ${(error as Error).message}`,
+    );
+    return undefined;
+  }
+  const batch = Array.isArray(parsed);
+  const messages = batch ? (parsed as unknown[]) : [parsed];
+  if (messages.length === 0 || !messages.every(isRpcMessage)) {
+    rejectExchange(ex, 400, ErrorCode.InvalidRequest, "body is not a JSON-RPC 2.0 message");
+    return undefined;
+  }
+  return { messages, batch };
+}

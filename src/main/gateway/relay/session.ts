@@ -1,0 +1,469 @@
+import { randomUUID } from "node:crypto";
+import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
+import type { LogBus } from "../log-bus";
+import { ClientCall, type CallOrigin } from "./client-call";
+import type { ClientSink, SseStream } from "./client-sink";
+import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
+import {
+  decodeCursor,
+  LIST_METHODS,
+  mergeAcknowledgements,
+  mergeInitialize,
+  mergeLists,
+  type ListSpec,
+  type Part,
+} from "./merge";
+import { Namespace, type ItemKind } from "./namespace";
+import { Upstream, type UpstreamEvents } from "./upstream";
+
+export interface SessionContext {
+  bus: LogBus;
+  gatewayInfo: { name: string; version: string };
+  /** How long a target may take to start and answer `initialize` (npx may download first). */
+  initializeTimeoutMs: number;
+}
+
+/** A request a target sent to the client, waiting for the client's answer. */
+interface ServerRequest {
+  upstream: Upstream;
+  upstreamId: RpcId;
+  progressToken: unknown;
+}
+
+type Params = Record<string, unknown>;
+type StartedTarget = { target: string; upstream: Upstream; result: Params };
+type FailedTarget = { error: string };
+
+/**
+ * One client's MCP session and its connections to every target of the route. The session
+ * looks at each message once: it handles the few methods that multiplexing needs (initialize,
+ * the lists, calls routed by name) and passes everything else through with its id remapped, in
+ * both directions, so progress, cancellation, logging and server requests cross unchanged.
+ */
+export class RelaySession implements UpstreamEvents {
+  readonly id = randomUUID();
+  private state: "new" | "initializing" | "ready" | "closed" = "new";
+  private upstreams: Upstream[] = [];
+  private readonly byName = new Map<string, Upstream>();
+  private namespace = new Namespace([], "conditional");
+  /** The Streamable HTTP GET stream, or the legacy SSE stream: for what no call is waiting on. */
+  private stream: SseStream | undefined;
+  private readonly calls = new Map<RpcId, ClientCall>();
+  private readonly callsByProgressToken = new Map<unknown, ClientCall>();
+  private readonly serverRequests = new Map<number, ServerRequest>();
+  private nextServerRequestId = 1;
+  private lastActivity = Date.now();
+
+  constructor(
+    private readonly backend: McpBackendSpec,
+    private readonly context: SessionContext,
+    private readonly onClosed: (session: RelaySession) => void,
+  ) {}
+
+  get closed(): boolean {
+    return this.state === "closed";
+  }
+
+  get hasStream(): boolean {
+    return this.stream?.open === true;
+  }
+
+  /** Process ids of the stdio targets this session spawned. */
+  get pids(): number[] {
+    return this.upstreams.flatMap((upstream) => upstream.pid ?? []);
+  }
+
+  idleSince(now: number): number {
+    return this.calls.size > 0 || this.hasStream ? 0 : now - this.lastActivity;
+  }
+
+  attachStream(stream: SseStream): void {
+    this.stream = stream;
+  }
+
+  detachStream(stream: SseStream): void {
+    if (this.stream === stream) this.stream = undefined;
+  }
+
+  /**
+   * Takes one message from the client. `reply` is where the answer to a request goes; without
+   * it (legacy SSE) answers go to the session's stream.
+   */
+  handle(message: RpcMessage, reply: ClientSink | undefined, origin: CallOrigin): void {
+    this.lastActivity = Date.now();
+    if (message.method === undefined) return this.answerServerRequest(message);
+    if (message.id === undefined) return this.relayNotification(message);
+
+    const sink = reply ?? this.stream;
+    if (!sink) return;
+    if (this.calls.has(message.id)) {
+      const duplicate = `request id ${message.id} is already in use`;
+      sink.send(errorResponse(message.id, ErrorCode.InvalidRequest, duplicate));
+      return;
+    }
+    const meta = message.params?._meta as Params | undefined;
+    const progressToken = meta?.progressToken as string | number | undefined;
+    const call = new ClientCall(
+      message.id,
+      message.method,
+      sink,
+      origin,
+      progressToken,
+      this.finish,
+    );
+    this.calls.set(call.id, call);
+    if (progressToken !== undefined) this.callsByProgressToken.set(progressToken, call);
+    this.dispatch(call, message.params);
+  }
+
+  async close(): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    this.onClosed(this);
+    for (const call of this.calls.values()) call.sink.abandon();
+    this.calls.clear();
+    this.stream?.close();
+    this.callsByProgressToken.clear();
+    await Promise.all(this.upstreams.map((upstream) => upstream.close()));
+  }
+
+  private dispatch(call: ClientCall, params: Params | undefined): void {
+    if (call.method === "initialize") {
+      void this.initialize(call, params);
+      return;
+    }
+    if (this.state !== "ready") {
+      call.fail(
+        ErrorCode.InvalidRequest,
+        "the session is not initialized yet: send initialize first",
+      );
+      return;
+    }
+    const list = LIST_METHODS[call.method];
+    if (list) return this.fanOutList(call, params, list);
+    switch (call.method) {
+      case "tools/call":
+        return this.routeByName(call, params, "tool");
+      case "prompts/get":
+        return this.routeByName(call, params, "prompt");
+      case "resources/read":
+      case "resources/subscribe":
+      case "resources/unsubscribe":
+        return this.routeByUri(call, params);
+      case "completion/complete":
+        return this.routeCompletion(call, params);
+      case "ping":
+      case "logging/setLevel":
+        return this.broadcast(call, params);
+      default:
+        return this.forwardUnknown(call, params);
+    }
+  }
+
+  // ---- initialize ------------------------------------------------------------------------
+
+  private async initialize(call: ClientCall, params: Params | undefined): Promise<void> {
+    if (this.state !== "new") {
+      call.fail(ErrorCode.InvalidRequest, "this session is already initialized");
+      return;
+    }
+    this.state = "initializing";
+    const outcomes = await Promise.all(
+      this.backend.targets.map((target) => this.startTarget(target, params)),
+    );
+    const started = outcomes.filter((o): o is StartedTarget => "upstream" in o);
+    const failures = outcomes.filter((o): o is FailedTarget => "error" in o).map((o) => o.error);
+    const giveUp =
+      this.closed ||
+      started.length === 0 ||
+      (failures.length > 0 && this.backend.failureMode === "failClosed");
+    if (giveUp) {
+      await Promise.all(started.map(({ upstream }) => upstream.close()));
+      if (!this.closed) {
+        call.failInternal(failures.join("; "));
+        await this.close();
+      }
+      return;
+    }
+    for (const failure of failures) {
+      this.context.bus.notice("warn", `${failure} (failOpen: serving the other targets)`, {
+        session: this.id,
+      });
+    }
+    for (const { upstream, result } of started) {
+      upstream.setProtocolVersion(String(result.protocolVersion));
+      this.upstreams.push(upstream);
+      this.byName.set(upstream.name, upstream);
+    }
+    const names = this.backend.targets.map((target) => target.name);
+    this.namespace = new Namespace(names, this.backend.prefixMode);
+    this.state = "ready";
+    call.resolve(mergeInitialize(started, params?.protocolVersion, this.context.gatewayInfo));
+  }
+
+  private async startTarget(
+    target: TargetSpec,
+    params: Params | undefined,
+  ): Promise<StartedTarget | FailedTarget> {
+    let upstream: Upstream;
+    try {
+      upstream = await Upstream.connect(target, this);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+    const response = await upstream.call("initialize", params, this.context.initializeTimeoutMs);
+    if (response.error || !response.result) {
+      await upstream.close();
+      const reason = response.error?.message ?? "an empty answer";
+      return {
+        error: upstream.alive ? `target "${target.name}" refused initialize: ${reason}` : reason,
+      };
+    }
+    return { target: target.name, upstream, result: response.result };
+  }
+
+  // ---- calls routed to one target --------------------------------------------------------
+
+  private routeByName(call: ClientCall, params: Params | undefined, kind: "tool" | "prompt"): void {
+    const exposed = params?.name;
+    if (typeof exposed !== "string") {
+      call.fail(ErrorCode.InvalidParams, `${call.method} needs a "name" parameter`);
+      return;
+    }
+    const upstream = this.locate(call, kind, exposed);
+    if (!upstream) return;
+    (params as Params).name = call.name;
+    call.forward(upstream, params);
+  }
+
+  private routeByUri(call: ClientCall, params: Params | undefined): void {
+    const exposed = params?.uri;
+    if (typeof exposed !== "string") {
+      call.fail(ErrorCode.InvalidParams, `${call.method} needs a "uri" parameter`);
+      return;
+    }
+    const upstream = this.locate(call, "resource", exposed);
+    if (!upstream) return;
+    (params as Params).uri = call.name;
+    call.forward(upstream, params, (result) => this.exposeContents(upstream.name, result));
+  }
+
+  private routeCompletion(call: ClientCall, params: Params | undefined): void {
+    const ref = params?.ref as Params | undefined;
+    const [kind, field] =
+      ref?.type === "ref/prompt" ? (["prompt", "name"] as const) : (["resource", "uri"] as const);
+    const exposed = ref?.[field];
+    if (typeof exposed !== "string") {
+      call.fail(
+        ErrorCode.InvalidParams,
+        "completion/complete needs a prompt or resource reference",
+      );
+      return;
+    }
+    const upstream = this.locate(call, kind, exposed);
+    if (!upstream) return;
+    (ref as Params)[field] = call.name;
+    call.forward(upstream, params);
+  }
+
+  /** Finds the target of a prefixed name, and records target and name on the call for the log. */
+  private locate(call: ClientCall, kind: ItemKind, exposed: string): Upstream | undefined {
+    const resolved = this.namespace.resolve(kind, exposed);
+    const upstream = resolved && this.byName.get(resolved.target);
+    if (!resolved || !upstream) {
+      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${exposed}`);
+      return undefined;
+    }
+    call.target = resolved.target;
+    call.name = resolved.name;
+    return upstream;
+  }
+
+  /** Resource contents carry their URI; the client must see the one it asked for. */
+  private exposeContents(target: string, result: Params): void {
+    for (const content of (result.contents ?? []) as Params[]) {
+      if (typeof content.uri === "string")
+        content.uri = this.namespace.expose("resource", target, content.uri);
+    }
+  }
+
+  // ---- calls that go to every target -----------------------------------------------------
+
+  private fanOutList(call: ClientCall, params: Params | undefined, spec: ListSpec): void {
+    const merge = (parts: Part[]) =>
+      mergeLists(parts, spec, this.namespace, this.backend.failureMode);
+    if (this.upstreams.length === 1) {
+      // A single target's own cursor passes through untouched.
+      call.fanOut([{ upstream: this.upstreams[0] as Upstream, params }], merge);
+      return;
+    }
+    let requests = this.upstreams.map((upstream) => ({ upstream, params }));
+    if (params?.cursor !== undefined) {
+      const cursors = decodeCursor(params.cursor);
+      if (!cursors) {
+        call.fail(ErrorCode.InvalidParams, "invalid cursor: it was not issued by this gateway");
+        return;
+      }
+      requests = this.upstreams
+        .filter((upstream) => cursors[upstream.name] !== undefined)
+        .map((upstream) => ({ upstream, params: { ...params, cursor: cursors[upstream.name] } }));
+    }
+    if (requests.length === 0) {
+      call.resolve({ [spec.key]: [] });
+      return;
+    }
+    call.fanOut(requests, merge);
+  }
+
+  private broadcast(call: ClientCall, params: Params | undefined): void {
+    const requests = this.upstreams
+      .filter((u) => u.alive)
+      .map((upstream) => ({ upstream, params }));
+    if (requests.length === 0) {
+      call.resolve({});
+      return;
+    }
+    call.fanOut(requests, (parts) => mergeAcknowledgements(parts, this.backend.failureMode));
+  }
+
+  private forwardUnknown(call: ClientCall, params: Params | undefined): void {
+    if (this.upstreams.length !== 1) {
+      call.fail(ErrorCode.MethodNotFound, `Method not found: ${call.method}`);
+      return;
+    }
+    const upstream = this.upstreams[0] as Upstream;
+    call.target = upstream.name;
+    call.forward(upstream, params);
+  }
+
+  // ---- answers --------------------------------------------------------------------------
+
+  private readonly finish = (call: ClientCall, response: RpcMessage): void => {
+    if (this.calls.get(call.id) !== call) return; // cancelled or session closed meanwhile
+    this.calls.delete(call.id);
+    if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
+    call.sink.send(response);
+    this.report(call, response.error?.message);
+  };
+
+  private report(call: ClientCall, error: string | undefined): void {
+    this.context.bus.emit({
+      kind: "request",
+      time: call.time,
+      status: call.origin.status,
+      httpMethod: "POST",
+      path: call.origin.path,
+      route: call.origin.route,
+      method: call.method,
+      target: call.target,
+      name: call.name,
+      session: this.id,
+      durationMs: call.durationMs,
+      error,
+    });
+  }
+
+  // ---- notifications and answers from the client -----------------------------------------
+
+  private relayNotification(message: RpcMessage): void {
+    const params = message.params ?? {};
+    if (message.method === "notifications/cancelled")
+      return this.cancel(params.requestId as RpcId, params.reason);
+    if (message.method === "notifications/progress") {
+      // Progress on a request a target made (sampling): only that target knows the token.
+      for (const request of this.serverRequests.values()) {
+        if (request.progressToken === params.progressToken) return request.upstream.send(message);
+      }
+    }
+    for (const upstream of this.upstreams) upstream.send(message);
+  }
+
+  private cancel(requestId: RpcId, reason: unknown): void {
+    const call = this.calls.get(requestId);
+    if (!call) return;
+    this.calls.delete(requestId);
+    if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
+    const why = typeof reason === "string" ? reason : "cancelled by the client";
+    for (const upstream of this.upstreams) upstream.cancel(call, why);
+    call.sink.abandon();
+    this.report(call, `cancelled: ${why}`);
+  }
+
+  private answerServerRequest(message: RpcMessage): void {
+    const request = this.serverRequests.get(message.id as number);
+    if (!request) return;
+    this.serverRequests.delete(message.id as number);
+    message.id = request.upstreamId;
+    request.upstream.send(message);
+  }
+
+  // ---- messages from targets -------------------------------------------------------------
+
+  onServerMessage(upstream: Upstream, message: RpcMessage): void {
+    if (message.id !== undefined) return this.relayServerRequest(upstream, message);
+    const params = message.params ?? {};
+    switch (message.method) {
+      case "notifications/progress": {
+        const call = this.callsByProgressToken.get(params.progressToken);
+        return (call?.sink ?? this.sinkFor(upstream))?.send(message);
+      }
+      case "notifications/cancelled": {
+        for (const [id, request] of this.serverRequests) {
+          if (request.upstream === upstream && request.upstreamId === params.requestId) {
+            this.serverRequests.delete(id);
+            params.requestId = id;
+            return this.sinkFor(upstream)?.send(message);
+          }
+        }
+        return;
+      }
+      case "notifications/resources/updated":
+        if (typeof params.uri === "string")
+          params.uri = this.namespace.expose("resource", upstream.name, params.uri);
+        return this.sinkFor(upstream)?.send(message);
+      default:
+        return this.sinkFor(upstream)?.send(message);
+    }
+  }
+
+  private relayServerRequest(upstream: Upstream, message: RpcMessage): void {
+    const sink = this.sinkFor(upstream);
+    if (!sink) {
+      const reason = "the client has no open stream to receive this request";
+      upstream.send(errorResponse(message.id as RpcId, ErrorCode.InternalError, reason));
+      return;
+    }
+    const id = this.nextServerRequestId++;
+    const meta = message.params?._meta as Params | undefined;
+    this.serverRequests.set(id, {
+      upstream,
+      upstreamId: message.id as RpcId,
+      progressToken: meta?.progressToken,
+    });
+    message.id = id;
+    sink.send(message);
+  }
+
+  /**
+   * Where a message from a target goes when no call names it: the stream of a call that target
+   * is working on (a sampling request during a tool call belongs there), else the session stream.
+   */
+  private sinkFor(upstream: Upstream): ClientSink | undefined {
+    for (const call of this.calls.values()) {
+      if ((call.target === undefined || call.target === upstream.name) && call.sink.open)
+        return call.sink;
+    }
+    return this.stream?.open ? this.stream : undefined;
+  }
+
+  onStderr(upstream: Upstream, line: string): void {
+    this.context.bus.notice("info", line, { target: upstream.name, session: this.id });
+  }
+
+  onGone(upstream: Upstream, reason: string): void {
+    for (const [id, request] of this.serverRequests) {
+      if (request.upstream === upstream) this.serverRequests.delete(id);
+    }
+    this.context.bus.notice("error", reason, { target: upstream.name, session: this.id });
+  }
+}

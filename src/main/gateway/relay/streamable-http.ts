@@ -1,0 +1,108 @@
+import { PostReply, SseStream } from "./client-sink";
+import { rejectExchange, type Exchange } from "./exchange";
+import { ErrorCode, isRequest } from "./jsonrpc";
+import { parseMessages } from "./parse-messages";
+import { RelaySession } from "./session";
+
+/** The Streamable HTTP transport (MCP 2025-03-26 and later), as the client sees it. */
+export async function serveStreamableHttp(ex: Exchange): Promise<void> {
+  switch (ex.req.method) {
+    case "POST":
+      return post(ex);
+    case "GET":
+      return openStream(ex);
+    case "DELETE":
+      return endSession(ex);
+    default:
+      rejectExchange(
+        ex,
+        405,
+        ErrorCode.InvalidRequest,
+        `method ${ex.req.method} is not allowed here`,
+        {
+          Allow: "GET, POST, DELETE",
+        },
+      );
+  }
+}
+
+async function post(ex: Exchange): Promise<void> {
+  const body = await parseMessages(ex);
+  if (!body) return;
+  const { messages, batch } = body;
+
+  let session: RelaySession | undefined;
+  const headers = { ...ex.headers };
+  if (messages.some((message) => message.method === "initialize")) {
+    if (messages.length > 1) {
+      rejectExchange(ex, 400, ErrorCode.InvalidRequest, "initialize must be sent on its own");
+      return;
+    }
+    session = new RelaySession(ex.route.backend, ex.sessionContext, (s) => ex.sessions.delete(s));
+    ex.sessions.add(session);
+    headers["Mcp-Session-Id"] = session.id;
+  } else {
+    session = findSession(ex);
+    if (!session) return;
+  }
+
+  const origin = { route: ex.route.name, path: ex.path, status: 200 };
+  const requests = messages.filter(isRequest).length;
+  if (requests === 0) {
+    for (const message of messages) session.handle(message, undefined, origin);
+    ex.res.writeHead(202, headers).end();
+    ex.report(202, { method: messages[0]?.method, session: session.id });
+    return;
+  }
+  const reply = new PostReply(ex.res, requests, batch, headers);
+  for (const message of messages) session.handle(message, reply, origin);
+}
+
+/** The GET stream carries what the targets send outside of any call (list changes, logging). */
+function openStream(ex: Exchange): void {
+  if (!ex.req.headers.accept?.includes("text/event-stream")) {
+    rejectExchange(ex, 406, ErrorCode.InvalidRequest, "GET needs Accept: text/event-stream");
+    return;
+  }
+  const session = findSession(ex);
+  if (!session) return;
+  if (session.hasStream) {
+    rejectExchange(ex, 409, ErrorCode.InvalidRequest, "this session already has an open stream");
+    return;
+  }
+  const stream = new SseStream(ex.res, ex.headers, () => session.detachStream(stream));
+  session.attachStream(stream);
+  ex.report(200, { session: session.id });
+}
+
+async function endSession(ex: Exchange): Promise<void> {
+  const session = findSession(ex);
+  if (!session) return;
+  await session.close();
+  ex.res.writeHead(200, ex.headers).end();
+  ex.report(200, { session: session.id });
+}
+
+function findSession(ex: Exchange): RelaySession | undefined {
+  const id = ex.req.headers["mcp-session-id"];
+  if (typeof id !== "string") {
+    rejectExchange(
+      ex,
+      400,
+      ErrorCode.InvalidRequest,
+      "Mcp-Session-Id header is required: send initialize first",
+    );
+    return undefined;
+  }
+  const session = ex.sessions.get(id);
+  if (!session) {
+    // 404 tells MCP clients to start a new session (the old one expired or was closed).
+    rejectExchange(
+      ex,
+      404,
+      ErrorCode.InvalidRequest,
+      `session ${id} not found: it expired or was closed`,
+    );
+  }
+  return session;
+}

@@ -1,0 +1,259 @@
+import type { Readable } from "node:stream";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import type { TargetSpec } from "../../../shared/config/model";
+import { ErrorCode, errorResponse, type RpcMessage } from "./jsonrpc";
+
+/** Whoever waits for the answer to a request sent to a target. */
+export interface ResponseHandler {
+  onUpstreamResponse(upstream: Upstream, response: RpcMessage): void;
+}
+
+export interface UpstreamEvents {
+  /** A notification, or a request the target sends to the client (sampling, roots, ...). */
+  onServerMessage(upstream: Upstream, message: RpcMessage): void;
+  onStderr(upstream: Upstream, line: string): void;
+  /** The target went away while the session still needed it. */
+  onGone(upstream: Upstream, reason: string): void;
+}
+
+const STDERR_TAIL_LINES = 20;
+const STDERR_LINE_MAX = 500;
+
+/** How a person recognizes a target in an error message. */
+export function describeTarget(target: TargetSpec): string {
+  return target.kind === "stdio" ? [target.cmd, ...target.args].join(" ") : target.url;
+}
+
+/**
+ * The connection from one client session to one target: a spawned stdio process, or a
+ * Streamable HTTP / SSE client. It renumbers requests so that the ids of different clients and
+ * of the gateway itself never meet at the target, and it turns every way a target can fail into
+ * a sentence that names the command or URL.
+ */
+export class Upstream {
+  readonly name: string;
+  private readonly transport: Transport;
+  private readonly inFlight = new Map<number, ResponseHandler>();
+  private readonly stderrTail: string[] = [];
+  private nextId = 1;
+  /** Why the target can no longer be used; set once. */
+  private failure: string | undefined;
+  private closing = false;
+
+  private constructor(
+    readonly target: TargetSpec,
+    private readonly events: UpstreamEvents,
+  ) {
+    this.name = target.name;
+    this.transport = createTransport(target);
+    const stderr = this.transport instanceof StdioClientTransport ? this.transport.stderr : null;
+    if (stderr) this.captureStderr(stderr as Readable);
+    this.transport.onmessage = (message) => this.receive(message as unknown as RpcMessage);
+    this.transport.onclose = () => this.transportClosed();
+  }
+
+  /** Spawns or connects; rejects with a message that says which target failed and why. */
+  static async connect(target: TargetSpec, events: UpstreamEvents): Promise<Upstream> {
+    const upstream = new Upstream(target, events);
+    try {
+      await upstream.transport.start();
+    } catch (error) {
+      upstream.failure = upstream.explain(error);
+      throw new Error(upstream.failure, { cause: error });
+    }
+    return upstream;
+  }
+
+  get alive(): boolean {
+    return this.failure === undefined;
+  }
+
+  /** The process id of a stdio target, so that an exiting gateway can leave no orphan. */
+  get pid(): number | null {
+    return this.transport instanceof StdioClientTransport ? this.transport.pid : null;
+  }
+
+  /** Sends a request under a fresh id; the handler gets the response with that id. */
+  request(method: string, params: RpcMessage["params"], handler: ResponseHandler): void {
+    const id = this.nextId++;
+    if (this.failure !== undefined) {
+      handler.onUpstreamResponse(this, errorResponse(id, ErrorCode.InternalError, this.failure));
+      return;
+    }
+    this.inFlight.set(id, handler);
+    this.transmit({ jsonrpc: "2.0", id, method, params }, id);
+  }
+
+  /** A request the gateway itself makes (initialize), as a promise. */
+  call(method: string, params: RpcMessage["params"], timeoutMs: number): Promise<RpcMessage> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.forget(handler);
+        resolve(errorResponse(0, ErrorCode.InternalError, this.explainTimeout(method, timeoutMs)));
+      }, timeoutMs);
+      const handler: ResponseHandler = {
+        onUpstreamResponse: (_upstream, response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
+      };
+      this.request(method, params, handler);
+    });
+  }
+
+  /** Notifications, and answers to the target's own requests, go out unchanged. */
+  send(message: RpcMessage): void {
+    if (this.failure === undefined) this.transmit(message);
+  }
+
+  /** Stops waiting for the handler's requests and tells the target to stop working on them. */
+  cancel(handler: ResponseHandler, reason: string): void {
+    for (const requestId of this.forget(handler)) {
+      this.send({
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params: { requestId, reason },
+      });
+    }
+  }
+
+  /** The protocol version negotiated at initialize goes on every later HTTP request. */
+  setProtocolVersion(version: string): void {
+    if (this.transport instanceof StreamableHTTPClientTransport) {
+      this.transport.setProtocolVersion(version);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.failRequests(`target "${this.name}" was closed`);
+    if (this.transport instanceof StreamableHTTPClientTransport) {
+      await this.transport.terminateSession().catch(() => undefined);
+    }
+    await this.transport.close().catch(() => undefined);
+  }
+
+  private forget(handler: ResponseHandler): number[] {
+    const ids: number[] = [];
+    for (const [id, waiting] of this.inFlight) {
+      if (waiting === handler) {
+        this.inFlight.delete(id);
+        ids.push(id);
+      }
+    }
+    return ids;
+  }
+
+  private transmit(message: RpcMessage, requestId?: number): void {
+    this.transport.send(message as unknown as JSONRPCMessage).catch((error: unknown) => {
+      const reason = this.explain(error);
+      if (requestId === undefined) return;
+      const handler = this.inFlight.get(requestId);
+      if (!handler) return;
+      this.inFlight.delete(requestId);
+      handler.onUpstreamResponse(this, errorResponse(requestId, ErrorCode.InternalError, reason));
+    });
+  }
+
+  private receive(message: RpcMessage): void {
+    if (message.method !== undefined) {
+      this.events.onServerMessage(this, message);
+      return;
+    }
+    const handler = this.inFlight.get(message.id as number);
+    if (!handler) return; // cancelled or timed out: the client no longer waits for it
+    this.inFlight.delete(message.id as number);
+    handler.onUpstreamResponse(this, message);
+  }
+
+  private transportClosed(): void {
+    if (this.closing || this.failure !== undefined) return;
+    // The child's last stderr lines may still be in the pipe when 'close' fires.
+    setImmediate(() => {
+      this.failure = `target "${this.name}" (${describeTarget(this.target)}) exited unexpectedly${this.stderrSuffix()}`;
+      this.failRequests(this.failure);
+      this.events.onGone(this, this.failure);
+    });
+  }
+
+  private failRequests(reason: string): void {
+    const waiting = [...this.inFlight];
+    this.inFlight.clear();
+    for (const [id, handler] of waiting) {
+      handler.onUpstreamResponse(this, errorResponse(id, ErrorCode.InternalError, reason));
+    }
+  }
+
+  private captureStderr(stream: Readable): void {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) this.recordStderr(line);
+    });
+    stream.on("end", () => partial && this.recordStderr(partial));
+  }
+
+  private recordStderr(raw: string): void {
+    const line = raw.trimEnd().slice(0, STDERR_LINE_MAX);
+    if (!line) return;
+    this.stderrTail.push(line);
+    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
+    this.events.onStderr(this, line);
+  }
+
+  private stderrSuffix(): string {
+    return this.stderrTail.length ? `; its last stderr lines: ${this.stderrTail.join(" | ")}` : "";
+  }
+
+  private explainTimeout(method: string, timeoutMs: number): string {
+    return `target "${this.name}" (${describeTarget(this.target)}) did not answer ${method} within ${timeoutMs / 1000}s${this.stderrSuffix()}`;
+  }
+
+  /** Turns spawn and network errors into a sentence that names the target. */
+  private explain(error: unknown): string {
+    const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+    const what = describeTarget(this.target);
+    if (this.target.kind === "stdio") {
+      if (err.code === "ENOENT") {
+        return `target "${this.name}" failed to start: command "${this.target.cmd}" was not found (is it installed and on PATH?)`;
+      }
+      if (err.code === "EACCES") {
+        return `target "${this.name}" failed to start: command "${this.target.cmd}" is not executable`;
+      }
+      return `target "${this.name}" (${what}) failed: ${err.message}${this.stderrSuffix()}`;
+    }
+    const cause = err.cause?.code ?? err.cause?.message;
+    const detail = cause ? `${cause}` : err.message;
+    if (cause || /fetch failed|ECONNREFUSED|ENOTFOUND/.test(err.message)) {
+      return `target "${this.name}" is unreachable at ${what}: ${detail}`;
+    }
+    return `target "${this.name}" at ${what} failed: ${err.message}`;
+  }
+}
+
+function createTransport(target: TargetSpec): Transport {
+  switch (target.kind) {
+    case "stdio":
+      return new StdioClientTransport({
+        command: target.cmd,
+        args: target.args,
+        // Inherit the gateway's environment as agentgateway does: servers started with npx or
+        // uvx need PATH, HOME, proxies and credentials that a minimal environment would drop.
+        env: target.clearEnv
+          ? target.env
+          : { ...(process.env as Record<string, string>), ...target.env },
+        stderr: "pipe",
+      });
+    case "mcp":
+      return new StreamableHTTPClientTransport(new URL(target.url));
+    case "sse":
+      return new SSEClientTransport(new URL(target.url));
+  }
+}

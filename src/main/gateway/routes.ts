@@ -1,0 +1,71 @@
+import type { ListenerSpec, PathMatch, RouteSpec } from "../../shared/config/model";
+import { CorsPolicy } from "./policies/cors";
+
+/** A route with its policies compiled once, when the config loads. */
+export interface CompiledRoute {
+  spec: RouteSpec;
+  name: string;
+  cors: CorsPolicy | undefined;
+}
+
+export interface CompiledListener {
+  spec: ListenerSpec;
+  routes: CompiledRoute[];
+}
+
+export function compileListener(spec: ListenerSpec): CompiledListener {
+  return {
+    spec,
+    routes: spec.routes.map((route) => ({
+      spec: route,
+      name: route.name,
+      cors: route.policies.cors && new CorsPolicy(route.policies.cors),
+    })),
+  };
+}
+
+/**
+ * The route for a request: among those whose host names and paths match, the one with the
+ * longest matching path (as in the Gateway API); on a tie, the first in the config.
+ */
+export function matchRoute(
+  listener: CompiledListener,
+  hostname: string,
+  path: string,
+): CompiledRoute | undefined {
+  let best: CompiledRoute | undefined;
+  let bestLength = -1;
+  for (const route of listener.routes) {
+    if (!matchesHost(route.spec.hostnames, hostname)) continue;
+    const length = matchLength(route.spec.paths, path);
+    if (length > bestLength) {
+      best = route;
+      bestLength = length;
+    }
+  }
+  return best;
+}
+
+function matchesHost(hostnames: string[], hostname: string): boolean {
+  if (hostnames.length === 0) return true;
+  return hostnames.some((pattern) =>
+    pattern.startsWith("*.") ? hostname.endsWith(pattern.slice(1)) : pattern === hostname,
+  );
+}
+
+/** How much of the path a route's matches cover; -1 when none matches. No matches: every path. */
+function matchLength(matches: PathMatch[], path: string): number {
+  if (matches.length === 0) return 0;
+  let longest = -1;
+  for (const match of matches) {
+    const { value } = match;
+    const hit =
+      match.kind === "exact"
+        ? path === value
+        : value.endsWith("/")
+          ? path.startsWith(value)
+          : path === value || path.startsWith(value + "/");
+    if (hit && value.length > longest) longest = value.length;
+  }
+  return longest;
+}

@@ -1,0 +1,52 @@
+/**
+ * The normalized runtime config: what the gateway runs on, after YAML parsing, `$VAR`
+ * expansion, validation and expansion of the `mcp:` shorthand. Both config forms end up here.
+ */
+import type { RoutePolicies } from "./schema";
+
+export type PrefixMode = "conditional" | "always" | "never";
+export type FailureMode = "failClosed" | "failOpen";
+
+export type TargetSpec =
+  | {
+      kind: "stdio";
+      name: string;
+      cmd: string;
+      args: string[];
+      env: Record<string, string>;
+      /** Start the process with only `env`, not the gateway's environment. */
+      clearEnv: boolean;
+    }
+  | { kind: "mcp"; name: string; url: string }
+  | { kind: "sse"; name: string; url: string };
+
+export interface McpBackendSpec {
+  targets: TargetSpec[];
+  prefixMode: PrefixMode;
+  failureMode: FailureMode;
+}
+
+export type PathMatch = { kind: "prefix"; value: string } | { kind: "exact"; value: string };
+
+export interface RouteSpec {
+  name: string;
+  /** Empty means any host. */
+  hostnames: string[];
+  /** Empty means any path. */
+  paths: PathMatch[];
+  policies: RoutePolicies;
+  backend: McpBackendSpec;
+}
+
+export interface ListenerSpec {
+  name: string;
+  address: string;
+  port: number;
+  routes: RouteSpec[];
+}
+
+export interface GatewayConfig {
+  listeners: ListenerSpec[];
+  /** Idle time after which a session and its stdio processes end (`config.mcp.sessionTtl`). */
+  sessionIdleMs: number;
+}
