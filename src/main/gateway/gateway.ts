@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { GatewayConfig } from "../../shared/config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
@@ -103,8 +104,10 @@ export class Gateway {
         );
       });
       server.listen(port, address, () => {
+        // Port 0 asks the system for a free port; the URL names the one it gave.
+        const bound = (server.address() as AddressInfo).port;
         const host = address.includes(":") ? `[${address}]` : address;
-        active.url = `http://${host}:${port}`;
+        active.url = `http://${host}:${bound}`;
         resolve(active);
       });
     });

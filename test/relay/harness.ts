@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { McpBackendSpec, RouteSpec, TargetSpec } from "../../src/shared/config/model";
+import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import { Gateway } from "../../src/main/gateway/gateway";
+import { LogBus } from "../../src/main/gateway/log-bus";
+
+/** `@modelcontextprotocol/server-everything`, pinned in package.json: the reference MCP server. */
+export const EVERYTHING = fileURLToPath(
+  new URL(
+    "../../node_modules/@modelcontextprotocol/server-everything/dist/index.js",
+    import.meta.url,
+  ),
+);
+export const fixture = (name: string) =>
+  fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+export function everythingStdio(name = "everything"): TargetSpec {
+  return {
+    kind: "stdio",
+    name,
+    cmd: process.execPath,
+    args: [EVERYTHING, "stdio"],
+    env: {},
+    clearEnv: false,
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Polls until `check` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** server-everything as a network server (`streamableHttp` or legacy `sse`), on a free port. */
+export async function startEverythingHttp(mode: "streamableHttp" | "sse") {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [EVERYTHING, mode], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  await waitFor(`server-everything ${mode} to listen`, () => stderr.includes(`port ${port}`));
+  return {
+    url: `http://127.0.0.1:${port}/${mode === "sse" ? "sse" : "mcp"}`,
+    stop: () => void child.kill(),
+  };
+}
+
+export interface TestGateway {
+  gateway: Gateway;
+  /** The MCP endpoint, e.g. http://127.0.0.1:54321/mcp. */
+  url: string;
+  events: GatewayEvent[];
+  requests: (method?: string) => RequestEvent[];
+  close: () => Promise<void>;
+}
+
+export function route(
+  backend: Partial<McpBackendSpec> & { targets: TargetSpec[] },
+  extra: Partial<RouteSpec> = {},
+): RouteSpec {
+  return {
+    name: "default",
+    hostnames: [],
+    paths: [],
+    policies: {},
+    backend: { prefixMode: "conditional", failureMode: "failClosed", ...backend },
+    ...extra,
+  };
+}
+
+/** A gateway on a free loopback port, started from a config object and nothing else. */
+export async function startGateway(
+  routes: RouteSpec[],
+  sessionIdleMs = 60_000,
+): Promise<TestGateway> {
+  const bus = new LogBus();
+  const events: GatewayEvent[] = [];
+  bus.subscribe((event) => events.push(event));
+  const gateway = new Gateway({ bus, version: "test", initializeTimeoutMs: 15_000 });
+  await gateway.apply({
+    listeners: [{ name: "test", address: "127.0.0.1", port: 0, routes }],
+    sessionIdleMs,
+  });
+  return {
+    gateway,
+    url: `${gateway.urls[0]}/mcp`,
+    events,
+    requests: (method) =>
+      events.filter(
+        (e): e is RequestEvent =>
+          e.kind === "request" && (method === undefined || e.method === method),
+      ),
+    close: () => gateway.close(),
+  };
+}
+
+/** An SDK client session through the gateway, over Streamable HTTP or legacy SSE. */
+export async function connect(
+  url: string,
+  options: { capabilities?: ClientCapabilities; sse?: boolean } = {},
+): Promise<Client> {
+  const client = new Client(
+    { name: "gatehouse-test", version: "1.0.0" },
+    { capabilities: options.capabilities ?? {} },
+  );
+  const transport = options.sse
+    ? new SSEClientTransport(new URL(url))
+    : new StreamableHTTPClientTransport(new URL(url));
+  await client.connect(transport);
+  return client;
+}
+
+export function textOf(result: unknown): string {
+  const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
+  return content.map((part) => part.text ?? "").join("");
+}
