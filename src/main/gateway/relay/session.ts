@@ -31,6 +31,12 @@ interface ServerRequest {
 }
 
 type Params = Record<string, unknown>;
+
+/**
+ * Targets talk first right after `initialized` (list changes, roots requests), often before the
+ * client has opened its stream; that much is kept for it, the oldest dropped beyond.
+ */
+const BACKLOG_LIMIT = 100;
 type StartedTarget = { target: string; upstream: Upstream; result: Params };
 type FailedTarget = { error: string };
 
@@ -52,6 +58,8 @@ export class RelaySession implements UpstreamEvents {
   private readonly callsByProgressToken = new Map<unknown, ClientCall>();
   private readonly serverRequests = new Map<number, ServerRequest>();
   private nextServerRequestId = 1;
+  /** What targets sent while the client had no stream open; delivered when one opens. */
+  private backlog: RpcMessage[] = [];
   private lastActivity = Date.now();
 
   constructor(
@@ -79,6 +87,9 @@ export class RelaySession implements UpstreamEvents {
 
   attachStream(stream: SseStream): void {
     this.stream = stream;
+    const waiting = this.backlog;
+    this.backlog = [];
+    for (const message of waiting) stream.send(message);
   }
 
   detachStream(stream: SseStream): void {
@@ -405,14 +416,14 @@ export class RelaySession implements UpstreamEvents {
     switch (message.method) {
       case "notifications/progress": {
         const call = this.callsByProgressToken.get(params.progressToken);
-        return (call?.sink ?? this.sinkFor(upstream))?.send(message);
+        return call ? call.sink.send(message) : this.deliver(upstream, message);
       }
       case "notifications/cancelled": {
         for (const [id, request] of this.serverRequests) {
           if (request.upstream === upstream && request.upstreamId === params.requestId) {
             this.serverRequests.delete(id);
             params.requestId = id;
-            return this.sinkFor(upstream)?.send(message);
+            return this.deliver(upstream, message);
           }
         }
         return;
@@ -420,19 +431,13 @@ export class RelaySession implements UpstreamEvents {
       case "notifications/resources/updated":
         if (typeof params.uri === "string")
           params.uri = this.namespace.expose("resource", upstream.name, params.uri);
-        return this.sinkFor(upstream)?.send(message);
+        return this.deliver(upstream, message);
       default:
-        return this.sinkFor(upstream)?.send(message);
+        return this.deliver(upstream, message);
     }
   }
 
   private relayServerRequest(upstream: Upstream, message: RpcMessage): void {
-    const sink = this.sinkFor(upstream);
-    if (!sink) {
-      const reason = "the client has no open stream to receive this request";
-      upstream.send(errorResponse(message.id as RpcId, ErrorCode.InternalError, reason));
-      return;
-    }
     const id = this.nextServerRequestId++;
     const meta = message.params?._meta as Params | undefined;
     this.serverRequests.set(id, {
@@ -441,19 +446,22 @@ export class RelaySession implements UpstreamEvents {
       progressToken: meta?.progressToken,
     });
     message.id = id;
-    sink.send(message);
+    this.deliver(upstream, message);
   }
 
   /**
-   * Where a message from a target goes when no call names it: the stream of a call that target
-   * is working on (a sampling request during a tool call belongs there), else the session stream.
+   * Sends what a target says outside of a response: on the stream of a call that target is
+   * working on (a sampling request during a tool call belongs there), else on the session
+   * stream, else into the backlog until the client opens one.
    */
-  private sinkFor(upstream: Upstream): ClientSink | undefined {
+  private deliver(upstream: Upstream, message: RpcMessage): void {
     for (const call of this.calls.values()) {
-      if ((call.target === undefined || call.target === upstream.name) && call.sink.open)
-        return call.sink;
+      if ((call.target === undefined || call.target === upstream.name) && call.sink.open) {
+        return call.sink.send(message);
+      }
     }
-    return this.stream?.open ? this.stream : undefined;
+    if (this.stream?.open) return this.stream.send(message);
+    if (this.backlog.push(message) > BACKLOG_LIMIT) this.backlog.shift();
   }
 
   onStderr(upstream: Upstream, line: string): void {

@@ -75,12 +75,13 @@ function openStream(ex: Exchange): void {
   ex.report(200, { session: session.id });
 }
 
-async function endSession(ex: Exchange): Promise<void> {
+function endSession(ex: Exchange): void {
   const session = findSession(ex);
   if (!session) return;
-  await session.close();
-  ex.res.writeHead(200, ex.headers).end();
-  ex.report(200, { session: session.id });
+  // The targets wind down in the background: a stdio server gets time to exit on its own.
+  void session.close();
+  ex.res.writeHead(202, ex.headers).end();
+  ex.report(202, { session: session.id });
 }
 
 function findSession(ex: Exchange): RelaySession | undefined {

@@ -1,0 +1,54 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadConfigFile } from "../../src/main/config/load";
+import { ConfigError } from "../../src/main/config/problems";
+
+const defaultConfig = fileURLToPath(new URL("../../resources/default-config.yaml", import.meta.url));
+
+describe("resources/default-config.yaml", () => {
+  it("runs the demo server with the node and CLI paths Gatehouse sets", async () => {
+    const env = { GATEHOUSE_NODE: "/usr/bin/node", GATEHOUSE_CLI: "/opt/gatehouse/cli.js" };
+    const { gateway } = await loadConfigFile(defaultConfig, env);
+    expect(gateway).toEqual({
+      listeners: [
+        {
+          name: "mcp",
+          address: "127.0.0.1",
+          port: 3000,
+          routes: [
+            {
+              name: "default",
+              hostnames: [],
+              paths: [],
+              policies: {},
+              backend: {
+                targets: [
+                  {
+                    kind: "stdio",
+                    name: "demo",
+                    cmd: "/usr/bin/node",
+                    args: ["/opt/gatehouse/cli.js", "demo-server"],
+                    env: {},
+                    clearEnv: false,
+                  },
+                ],
+                prefixMode: "conditional",
+                failureMode: "failClosed",
+              },
+            },
+          ],
+        },
+      ],
+      sessionIdleMs: 30 * 60_000,
+    });
+  });
+
+  it("says which variable is missing when it runs outside Gatehouse", async () => {
+    const error = await loadConfigFile(defaultConfig, {}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message.split("\n")).toEqual([
+      `${defaultConfig}:10:14: mcp.targets[0].stdio.cmd: environment variable GATEHOUSE_NODE is not set`,
+      `${defaultConfig}:11:16: mcp.targets[0].stdio.args[0]: environment variable GATEHOUSE_CLI is not set`,
+    ]);
+  });
+});
