@@ -9,6 +9,15 @@ export interface ParsedBody {
 
 /** Reads and parses a POST body once; on failure answers the client and returns undefined. */
 export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefined> {
+  if (!ex.req.headers["content-type"]?.startsWith("application/json")) {
+    rejectExchange(
+      ex,
+      415,
+      ErrorCode.InvalidRequest,
+      "messages must be sent as Content-Type: application/json",
+    );
+    return undefined;
+  }
   const body = await readBody(ex.req);
   if (body === undefined) {
     rejectExchange(ex, 413, ErrorCode.InvalidRequest, "message body is larger than 16 MiB");
