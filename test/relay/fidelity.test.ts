@@ -58,8 +58,9 @@ describe("everything MCP says crosses the gateway", () => {
   });
 
   it("a cancelled call stops at the target, is logged as cancelled, and the session goes on", async () => {
-    gw = await startGateway([route({ targets: [everythingStdio()] })]);
-    client = await connect(gw.url);
+    const started = await startGateway([route({ targets: [everythingStdio()] })]);
+    gw = started;
+    client = await connect(started.url);
     const abort = new AbortController();
     const call = client.callTool(
       { name: "trigger-long-running-operation", arguments: { duration: 5, steps: 5 } },
@@ -71,7 +72,7 @@ describe("everything MCP says crosses the gateway", () => {
     );
     await expect(call).rejects.toThrow();
     await waitFor("the cancellation in the log", () =>
-      gw!.requests("tools/call").some((e) => /cancelled/.test(e.error ?? "")),
+      started.requests("tools/call").some((e) => /cancelled/.test(e.error ?? "")),
     );
     await expect(client.ping()).resolves.toEqual({});
   });

@@ -15,7 +15,7 @@ const page = (target: string, names: string[], nextCursor?: string): Part => ({
     result: { tools: names.map((name) => ({ name })), ...(nextCursor && { nextCursor }) },
   },
 });
-const tools = LIST_METHODS["tools/list"]!;
+const tools = LIST_METHODS["tools/list"] as ListSpec;
 
 describe("merging the lists of several targets", () => {
   it("keeps every target's next cursor inside one cursor, so paging needs no gateway state", () => {
