@@ -1,6 +1,6 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterEach, describe, expect, it } from "vitest";
-import type { TargetSpec } from "../../src/shared/config/model";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   connect,
   everythingStdio,
@@ -9,19 +9,14 @@ import {
   isRunning,
   route,
   startGateway,
+  stdioTarget,
   textOf,
   waitFor,
   type TestGateway,
 } from "./harness";
 
-const crashing = (name = "crashy"): TargetSpec => ({
-  kind: "stdio",
-  name,
-  cmd: process.execPath,
-  args: [fixture("crashing-server.mjs")],
-  env: {},
-  clearEnv: false,
-});
+const crashing = (name = "crashy") =>
+  stdioTarget(name, process.execPath, [fixture("crashing-server.mjs")]);
 
 describe("when a target fails, the user learns which and why, and nothing else breaks", () => {
   let gw: TestGateway | undefined;
@@ -62,7 +57,7 @@ describe("when a target fails, the user learns which and why, and nothing else b
   });
 
   it("a process that exits at start is reported with its stderr", async () => {
-    const dies: TargetSpec = {
+    const dies = {
       ...crashing("dies"),
       args: ["-e", "console.error('missing API key'); process.exit(2)"],
     };
@@ -108,7 +103,7 @@ describe("when a target fails, the user learns which and why, and nothing else b
     const client = await open(gw.url);
     const [pid] = gw.gateway.sessions.pids();
     expect(pid && isRunning(pid)).toBe(true);
-    await (client.transport as { terminateSession(): Promise<void> }).terminateSession();
+    await (client.transport as StreamableHTTPClientTransport).terminateSession();
     await waitFor("the ended session's process to exit", () => !isRunning(pid as number));
     expect(gw.gateway.sessions.size).toBe(0);
   });

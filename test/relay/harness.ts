@@ -20,15 +20,14 @@ export const EVERYTHING = fileURLToPath(
 export const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-export function everythingStdio(name = "everything"): TargetSpec {
-  return {
-    kind: "stdio",
-    name,
-    cmd: process.execPath,
-    args: [EVERYTHING, "stdio"],
-    env: {},
-    clearEnv: false,
-  };
+export type StdioTarget = Extract<TargetSpec, { kind: "stdio" }>;
+
+export function stdioTarget(name: string, cmd: string, args: string[]): StdioTarget {
+  return { kind: "stdio", name, cmd, args, env: {}, clearEnv: false };
+}
+
+export function everythingStdio(name = "everything"): StdioTarget {
+  return stdioTarget(name, process.execPath, [EVERYTHING, "stdio"]);
 }
 
 export function freePort(): Promise<number> {

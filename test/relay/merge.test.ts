@@ -3,6 +3,7 @@ import {
   decodeCursor,
   LIST_METHODS,
   mergeLists,
+  type ListSpec,
   type Part,
 } from "../../src/main/gateway/relay/merge";
 import { Namespace } from "../../src/main/gateway/relay/namespace";
