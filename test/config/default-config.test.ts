@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../src/main/config/load";
 import { ConfigError } from "../../src/main/config/problems";
 
-const defaultConfig = fileURLToPath(new URL("../../resources/default-config.yaml", import.meta.url));
+const defaultConfig = fileURLToPath(
+  new URL("../../resources/default-config.yaml", import.meta.url),
+);
 
 describe("resources/default-config.yaml", () => {
   it("runs the demo server with the node and CLI paths Gatehouse sets", async () => {
@@ -47,8 +49,8 @@ describe("resources/default-config.yaml", () => {
     const error = await loadConfigFile(defaultConfig, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message.split("\n")).toEqual([
-      `${defaultConfig}:10:14: mcp.targets[0].stdio.cmd: environment variable GATEHOUSE_NODE is not set`,
-      `${defaultConfig}:11:16: mcp.targets[0].stdio.args[0]: environment variable GATEHOUSE_CLI is not set`,
+      `${defaultConfig}:11:14: mcp.targets[0].stdio.cmd: environment variable GATEHOUSE_NODE is not set`,
+      `${defaultConfig}:12:16: mcp.targets[0].stdio.args[0]: environment variable GATEHOUSE_CLI is not set`,
     ]);
   });
 });

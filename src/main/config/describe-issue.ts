@@ -1,15 +1,21 @@
 import type { z } from "zod";
 
-type Issue = z.core.$ZodIssue;
 type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
 
-/** A zod issue in words a person can act on. */
-export function describeIssue(issue: Issue): string {
+/** The words a YAML author uses for zod's type names. */
+const TYPE_WORDS: Record<string, string> = { int: "whole number", object: "map", array: "list" };
+
+/**
+ * zod's messages in words a person can act on. It is passed to `safeParse` as the error map,
+ * which zod consults only when the schema gives no message of its own, so a message written
+ * in the schema (such as the target name rule) wins.
+ */
+export const describeIssue: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined
         ? "is required, but missing"
-        : `expected ${article(issue.expected)}, got ${kindOf(issue.input)}`;
+        : `expected ${article(TYPE_WORDS[issue.expected] ?? issue.expected)}, got ${kindOf(issue.input)}`;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
@@ -21,9 +27,9 @@ export function describeIssue(issue: Issue): string {
       if (issue.origin === "string") return `must be at most ${issue.maximum} characters`;
       return `must be at most ${issue.maximum}`;
     default:
-      return issue.message;
+      return undefined;
   }
-}
+};
 
 export function describeUnknownKey(key: string, allowed: string[] | undefined): string {
   const hint = allowed?.length ? ` (allowed here: ${allowed.join(", ")})` : "";
@@ -37,15 +43,20 @@ export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): st
     node = unwrap(node);
     if (!node) return undefined;
     const def = node._zod.def;
-    if (segment === undefined) {
-      return def.type === "object" ? Object.keys(def.shape as object) : undefined;
-    }
+    if (segment === undefined) return keysOf(def);
     if (def.type === "object") node = (def.shape as Record<string, SchemaNode>)[String(segment)];
     else if (def.type === "array") node = def.element as SchemaNode;
     else if (def.type === "record") node = def.valueType as SchemaNode;
     else return undefined;
   }
   return undefined;
+}
+
+function keysOf(def: SchemaNode["_zod"]["def"]): string[] | undefined {
+  if (def.type === "object") return Object.keys(def.shape as object);
+  // A record keyed by an enum (such as `provider`) accepts the enum's values.
+  const keyDef = def.type === "record" ? (def.keyType as SchemaNode)._zod.def : undefined;
+  return keyDef?.type === "enum" ? Object.values(keyDef.entries as object) : undefined;
 }
 
 function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {

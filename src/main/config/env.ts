@@ -1,9 +1,12 @@
 import { homedir } from "node:os";
-import { visit, type Document, type Scalar } from "yaml";
+import { isPair, isSeq, visit, type Document, type Node, type Scalar } from "yaml";
 
 /** `$VAR`, `${VAR}` and `${VAR:-default}`, as a shell (and agentgateway) expands them. */
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** A variable that could not be expanded, with the key path of the value that uses it. */
+export type OnUnresolved = (message: string, path: PropertyKey[], node: Scalar) => void;
 
 /**
  * Expands environment variables and a leading `~` in every string value, in place. It works on
@@ -13,10 +16,10 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 export function expandEnvironment(
   doc: Document,
   env: NodeJS.ProcessEnv,
-  onMissing: (name: string, node: Scalar) => void,
+  onUnresolved: OnUnresolved,
 ): void {
   visit(doc, {
-    Scalar(key, node) {
+    Scalar(key, node, ancestors) {
       if (key === "key" || typeof node.value !== "string") return;
       const text = node.value;
       if (!text.includes("$") && !text.startsWith("~")) return;
@@ -27,7 +30,9 @@ export function expandEnvironment(
           const value = env[name];
           if (value !== undefined && value !== "") return value;
           if (fallback !== undefined) return fallback;
-          onMissing(name, node);
+          // "not set" would puzzle someone who did set it, to nothing.
+          const state = value === "" ? "empty" : "not set";
+          onUnresolved(`environment variable ${name} is ${state}`, keyPath(ancestors, node), node);
           return whole;
         },
       );
@@ -35,6 +40,20 @@ export function expandEnvironment(
       node.value = node.type === "PLAIN" ? retype(expanded) : expanded;
     },
   });
+}
+
+/** The key path (`mcp.targets[0].stdio.cmd`) of a node, from the ancestors `visit` gives. */
+function keyPath(ancestors: readonly unknown[], node: Node): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  ancestors.forEach((ancestor, i) => {
+    const child = ancestors[i + 1] ?? node;
+    if (isPair(ancestor) && ancestor.value === child) {
+      path.push((ancestor.key as Scalar).value as PropertyKey);
+    } else if (isSeq(ancestor)) {
+      path.push(ancestor.items.indexOf(child));
+    }
+  });
+  return path;
 }
 
 function retype(value: string): string | number | boolean {

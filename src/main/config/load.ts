@@ -36,11 +36,14 @@ export function parseConfig(
     add(map.position(error.pos[0]), [], error.message.split("\n")[0] as string);
   if (problems.length) throw new ConfigError(problems);
 
-  expandEnvironment(doc, env, (name, node) =>
-    add(map.position(node.range?.[0] ?? 0), [], `environment variable ${name} is not set`),
-  );
+  // A value still holding `${VAR}` will also fail the schema; one problem there is enough.
+  const unresolved = new Set<string>();
+  expandEnvironment(doc, env, (message, path, node) => {
+    unresolved.add(formatPath(path));
+    add(map.position(node.range?.[0] ?? 0), path, message);
+  });
   const parsed = configSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {}, {
-    reportInput: true,
+    error: describeIssue,
   });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -49,8 +52,8 @@ export function parseConfig(
         for (const key of issue.keys) {
           add(map.keyAt(issue.path, key), [...issue.path, key], describeUnknownKey(key, allowed));
         }
-      } else {
-        add(map.at(issue.path), issue.path, describeIssue(issue));
+      } else if (!unresolved.has(formatPath(issue.path))) {
+        add(map.at(issue.path), issue.path, issue.message);
       }
     }
   }

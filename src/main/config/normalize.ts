@@ -8,6 +8,7 @@ import type {
   TargetSpec,
 } from "../../shared/config/model";
 import type { RawConfig, RawMcpBackend, RawTarget } from "../../shared/config/schema";
+import { formatPath } from "./problems";
 
 /** Reports a problem at a key path of the raw config. */
 export type Report = (path: PropertyKey[], message: string) => void;
@@ -27,7 +28,7 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
   const claimPort = (port: number, path: PropertyKey[]) => {
     const owner = portsSeen.get(port);
     if (owner) report(path, `port ${port} is already used by ${owner}`);
-    portsSeen.set(port, path.join("."));
+    portsSeen.set(port, formatPath(path));
   };
 
   raw.binds?.forEach((bind, b) => {
@@ -105,13 +106,15 @@ function backendSpec(raw: RawMcpBackend, path: PropertyKey[], report: Report): M
   };
 }
 
+type HttpAddress = { host: string; port?: number; path?: string };
+
 function targetSpec(raw: RawTarget, path: PropertyKey[], report: Report): TargetSpec {
   if (raw.stdio) {
     const { cmd, args = [], env = {}, clearEnv = false } = raw.stdio;
     return { kind: "stdio", name: raw.name, cmd, args, env, clearEnv };
   }
   const kind = raw.mcp ? "mcp" : "sse";
-  const http = (raw.mcp ?? raw.sse) as { host: string; port?: number; path?: string };
+  const http = (raw.mcp ?? raw.sse) as HttpAddress;
   return { kind, name: raw.name, url: targetUrl(http, kind, [...path, kind, "host"], report) };
 }
 
@@ -120,24 +123,45 @@ function targetSpec(raw: RawTarget, path: PropertyKey[], report: Report): Target
  * with no path, the transport's usual one (`/mcp` or `/sse`).
  */
 function targetUrl(
-  http: { host: string; port?: number; path?: string },
+  http: HttpAddress,
   kind: "mcp" | "sse",
   path: PropertyKey[],
   report: Report,
 ): string {
-  if (http.port !== undefined) return `http://${http.host}:${http.port}${http.path ?? ""}`;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(http.host) ? http.host : `http://${http.host}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    report(path, `"${http.host}" is not a valid URL or host:port`);
+  const url = parseAddress(http);
+  if (!url) {
+    report(
+      path,
+      http.port === undefined
+        ? `"${http.host}" is not a valid URL or host:port`
+        : `"${http.host}" is not a valid host name (beside "port" and "path", "host" is the name alone)`,
+    );
     return http.host;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     report(path, `"${http.host}" must be an http:// or https:// URL`);
   }
-  const hasPath = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/./i.test(withScheme);
-  if (!hasPath) url.pathname = `/${kind}`;
+  if (url.pathname === "/") url.pathname = `/${kind}`;
   return url.href;
+}
+
+function parseAddress(http: HttpAddress): URL | undefined {
+  if (http.port === undefined) {
+    // `localhost:3005` has no scheme; agentgateway reads it as http.
+    const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(http.host);
+    return parseUrl(hasScheme ? http.host : `http://${http.host}`);
+  }
+  // "http://h" as the host would still parse, into a different URL than the user meant.
+  if (/[/?#@]/.test(http.host)) return undefined;
+  const path = http.path ?? "";
+  const slash = path && !path.startsWith("/") ? "/" : "";
+  return parseUrl(`http://${http.host}:${http.port}${slash}${path}`);
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -12,10 +12,17 @@ export function formatProblem(p: ConfigProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
-/** A config that cannot be used, with every problem found in it (not only the first). */
+/**
+ * A config that cannot be used, with every problem found in it (not only the first), in the
+ * order they appear in the file so they can be fixed top to bottom.
+ */
 export class ConfigError extends Error {
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(formatProblem).join("\n"));
+  readonly problems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    super(sorted.map(formatProblem).join("\n"));
+    this.problems = sorted;
     this.name = "ConfigError";
   }
 }

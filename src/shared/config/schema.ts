@@ -17,6 +17,16 @@ const duration = z
 
 const port = z.int().min(1).max(65535);
 
+/**
+ * For checks across the keys of one object. zod skips such a check once any key of the object
+ * has a problem; this runs it anyway (when there is an object to look at), so that one load
+ * reports every problem instead of revealing them one fix at a time.
+ */
+const evenBesideOtherProblems = {
+  when: ({ value }: { value: unknown }) =>
+    typeof value === "object" && value !== null && !Array.isArray(value),
+};
+
 const stringList = z.array(z.string());
 
 // ---- policies ----------------------------------------------------------------------------
@@ -97,7 +107,7 @@ const jwtAuth = z
         });
       }
     }
-  })
+  }, evenBesideOtherProblems)
   .describe("Validate a JWT bearer token against one issuer, or several under `providers`.");
 
 const rule = z
@@ -121,11 +131,15 @@ const mcpAuthentication = z
     issuer: z.string(),
     audiences: stringList,
     jwks: jwks.optional(),
+    // partialRecord: a plain record over an enum would demand every provider at once.
     provider: z
-      .record(
+      .partialRecord(
         z.enum(["auth0", "keycloak", "okta", "descope", "authentik", "entra"]),
         z.strictObject({}),
       )
+      .refine((value) => Object.keys(value).length <= 1, {
+        error: "name one provider, not several",
+      })
       .optional(),
     resourceMetadata: z
       .record(z.string(), z.unknown())
@@ -198,6 +212,7 @@ const httpTarget = (kind: string, defaultPath: string) =>
     })
     .refine((value) => (value.port === undefined) === (value.path === undefined), {
       error: `${kind} targets take "port" and "path" together, or a full URL in "host" alone`,
+      ...evenBesideOtherProblems,
     });
 
 const target = z
@@ -219,7 +234,7 @@ const target = z
             : `target "${value.name}" has ${kinds.join(" and ")}: choose one`,
       });
     }
-  });
+  }, evenBesideOtherProblems);
 
 const mcpBackendFields = {
   targets: z.array(target).describe("The MCP servers behind this endpoint, multiplexed."),
@@ -244,11 +259,12 @@ const mcpBackend = z.strictObject(mcpBackendFields);
 
 // ---- routes, listeners, binds -------------------------------------------------------------
 
+// A regex rather than startsWith(): its message reads better and it becomes a plain JSON
+// Schema `pattern` (startsWith also emits a `format` that editors do not know).
+const absolutePath = z.string().regex(/^\//, { error: 'must start with "/"' });
+
 const pathMatch = z.union(
-  [
-    z.strictObject({ pathPrefix: z.string().startsWith("/") }),
-    z.strictObject({ exact: z.string().startsWith("/") }),
-  ],
+  [z.strictObject({ pathPrefix: absolutePath }), z.strictObject({ exact: absolutePath })],
   { error: 'path is {pathPrefix: "/..."} or {exact: "/..."}' },
 );
 
@@ -313,7 +329,7 @@ export const configSchema = z
     if (!value.binds && !value.mcp) {
       ctx.addIssue({ code: "custom", path: [], message: 'the config needs "binds" or "mcp"' });
     }
-  })
+  }, evenBesideOtherProblems)
   .describe("Gatehouse config: agentgateway's local config format.");
 
 export type RawConfig = z.infer<typeof configSchema>;
