@@ -25,17 +25,20 @@ function hasDisplay() {
 }
 
 function run(command, args) {
-  const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+  // The working directory is kept: a relative `-f config.yaml` names a file where the user is.
+  const child = spawn(command, args, { stdio: "inherit" });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-  return child;
 }
 
-const electron = electronBinary();
-const reason = electron.path ? (hasDisplay() ? undefined : "there is no display") : electron.reason;
-if (reason) {
+// The display is checked first: without one the app cannot run anyway, and resolving the
+// binary is not free (the electron package downloads a missing binary when it is required).
+const electron = hasDisplay()
+  ? electronBinary()
+  : { reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are not set)" };
+if (electron.reason) {
   process.stderr.write(
-    `Gatehouse: the desktop app cannot start here: ${reason}. Running the headless gateway instead.\n`,
+    `Gatehouse: the desktop app cannot start here: ${electron.reason}. Running the headless gateway instead.\n`,
   );
   run(process.execPath, [
     fileURLToPath(new URL("../bin/gatehouse.js", import.meta.url)),

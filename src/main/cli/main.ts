@@ -9,18 +9,20 @@ import { printEvents, type LogFormat } from "./log-printer";
 const HELP = `Gatehouse ${version}: a local enforcing gateway for MCP servers.
 
 Usage:
-  gatehouse [-f <config.yaml>] [--log-format text|json]
-      Run the gateway headless. The config is agentgateway's local config format
-      and is reloaded whenever the file is saved; an invalid edit is reported and
-      the previous config keeps serving. Without -f, the embedded default config
-      runs: http://localhost:3000/mcp in front of a bundled demo MCP server.
+  gatehouse [serve] [-f <config.yaml>] [--log-format text|json]
+      Run the gateway headless (the default command). The config is agentgateway's
+      local config format and is reloaded whenever the file is saved; an invalid
+      edit is reported and the previous config keeps serving. Without -f, the
+      embedded default config runs: http://localhost:3000/mcp in front of a
+      bundled demo MCP server.
 
   gatehouse check -f <config.yaml>
       Validate a config and list every problem as file:line:col. Exits 0 when the
       config is valid, 1 when it is not.
 
   gatehouse demo-server
-      The bundled demo MCP server (tools echo, get-sum, get-time) on stdio.
+      The bundled demo MCP server on stdio: tools echo, get-sum and get-time,
+      prompt greeting, resource demo://about.
 
   gatehouse --help | --version
 
@@ -80,13 +82,14 @@ async function check(file: string): Promise<number> {
     );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const count = error.problems.length;
-    return print(
-      `${error.message}\n${file}: ${count} problem${count === 1 ? "" : "s"}\n`,
-      1,
-      process.stderr,
-    );
+    return print(listProblems(file, error), 1, process.stderr);
   }
+}
+
+/** One problem per line, each starting with file:line:col as editors' problem matchers expect. */
+function listProblems(source: string, error: ConfigError): string {
+  const count = error.problems.length;
+  return `${error.message}\n${source}: ${count} problem${count === 1 ? "" : "s"}\n`;
 }
 
 async function serve(file: string | undefined, format: LogFormat): Promise<number> {
@@ -95,15 +98,19 @@ async function serve(file: string | undefined, format: LogFormat): Promise<numbe
     // The default config starts the demo server through this very CLI.
     env: { ...process.env, GATEHOUSE_NODE: process.execPath, GATEHOUSE_CLI: process.argv[1] },
   });
+  const source = file ?? "the embedded default config";
   const stopPrinting = printEvents(service.bus, process.stdout, format);
   try {
     await service.start();
   } catch (error) {
     stopPrinting();
-    return print(`gatehouse: ${(error as Error).message}\n`, 1, process.stderr);
+    const message =
+      error instanceof ConfigError
+        ? listProblems(source, error)
+        : `gatehouse: ${(error as Error).message}\n`;
+    return print(message, 1, process.stderr);
   }
 
-  const source = file ?? "the embedded default config";
   const endpoints = service.gateway.urls.map(
     (url) => `  ${url.replace("127.0.0.1", "localhost")}/mcp`,
   );
@@ -115,13 +122,31 @@ async function serve(file: string | undefined, format: LogFormat): Promise<numbe
   process.on("exit", () => {
     for (const pid of service.gateway.sessions.pids()) killQuietly(pid);
   });
-  const shutdown = async () => {
+  onStopSignal(async () => {
     await service.stop();
     stopPrinting();
     process.exit(0);
-  };
-  process.once("SIGINT", shutdown).once("SIGTERM", shutdown);
+  });
   return -1;
+}
+
+/**
+ * Runs `stop` on the first SIGINT or SIGTERM. Under `npm start`, Ctrl-C arrives twice (the
+ * terminal signals the whole process group and the launcher forwards its own copy), so a repeat
+ * within a moment is the same request and must not cut the clean stop short; a later one means
+ * "stop now" and exits at once, the exit handler still killing the stdio targets.
+ */
+function onStopSignal(stop: () => Promise<void>): void {
+  let stoppingSince: number | undefined;
+  const handle = () => {
+    if (stoppingSince === undefined) {
+      stoppingSince = Date.now();
+      void stop();
+    } else if (Date.now() - stoppingSince > 1000) {
+      process.exit(1);
+    }
+  };
+  process.on("SIGINT", handle).on("SIGTERM", handle);
 }
 
 function killQuietly(pid: number): void {
@@ -130,6 +155,16 @@ function killQuietly(pid: number): void {
   } catch {
     // already gone
   }
+}
+
+/**
+ * parseArgs follows an unknown option with advice on passing it as a positional after `--`,
+ * which gatehouse would reject too; the first sentence is the whole story.
+ */
+function errorMessage(error: Error & { code?: string }): string {
+  return error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION"
+    ? `${error.message.split(". ")[0]}.`
+    : error.message;
 }
 
 function print(text: string, code: number, stream: NodeJS.WriteStream = process.stdout): number {
@@ -146,7 +181,7 @@ main(process.argv.slice(2)).then(
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
     process.stderr.write(
-      `gatehouse: ${(error as Error).message}\n${usage ? "Run gatehouse --help for usage.\n" : ""}`,
+      `gatehouse: ${errorMessage(error as Error)}\n${usage ? "Run gatehouse --help for usage.\n" : ""}`,
     );
     process.exitCode = usage ? 2 : 1;
   },

@@ -1,0 +1,68 @@
+import { basename, dirname } from "node:path";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import {
+  connect,
+  demoConfig,
+  freePort,
+  killAll,
+  LAUNCH,
+  removeTemps,
+  serving,
+  start,
+  textOf,
+  within,
+  writeTemp,
+} from "./helpers";
+
+let client: Client | undefined;
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+  await killAll();
+});
+afterAll(removeTemps);
+
+/** The environment of a machine with no display (this one also lacks the Electron binary). */
+function headlessEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DISPLAY;
+  delete env.WAYLAND_DISPLAY;
+  return env;
+}
+
+describe("npm start (scripts/launch.js)", () => {
+  it("says why the desktop app cannot start, then serves headless with the given arguments", async () => {
+    const port = await freePort();
+    const config = writeTemp("config.yaml", demoConfig(port));
+    // A relative -f names a file where the user started npm start, not in the app's folder.
+    const launcher = start(["-f", basename(config)], {
+      script: LAUNCH,
+      env: headlessEnv(),
+      cwd: dirname(config),
+    });
+    await serving(launcher, port);
+
+    expect(launcher.stderr).toMatch(/desktop app cannot start here: there is no display/);
+    expect(launcher.stderr).toContain("Running the headless gateway instead");
+    // No download attempt, and nothing but request lines on stdout.
+    expect(launcher.stdout).toBe("");
+
+    client = await connect(port);
+    const result = await client.callTool({ name: "echo", arguments: { message: "via npm start" } });
+    expect(textOf(result)).toBe("via npm start");
+  });
+
+  it("a terminal's Ctrl-C, which reaches the launcher and the gateway both, stops cleanly", async () => {
+    const port = await freePort();
+    const config = writeTemp("config.yaml", demoConfig(port));
+    const launcher = start(["-f", config], { script: LAUNCH, env: headlessEnv() });
+    await serving(launcher, port);
+    client = await connect(port);
+    await client.listTools();
+
+    process.kill(-launcher.pid, "SIGINT"); // as the terminal does: the whole process group
+    const { code } = await within(launcher.exited, 10_000, "the launcher to exit");
+    expect(code).toBe(0);
+  });
+});
