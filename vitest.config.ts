@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    reporters: ["default", "./test/plain-summary-reporter.ts"],
     // Integration tests spawn real MCP servers; two cores are shared by all of them.
     testTimeout: 30_000,
     hookTimeout: 30_000,
