@@ -18,6 +18,8 @@ import { summarize } from "./lib/stats.js";
  * @property {number} sessions concurrent sessions
  * @property {number} seconds length of the measured window
  * @property {number} [warmupSeconds] calls before the window are not measured
+ * @property {{ start(): void, end(): void }} [window] told when the measured window opens and
+ *   closes, so that a caller can measure something else over exactly the same time
  *
  * @typedef {object} LoadResult
  * @property {number} sessions
@@ -34,7 +36,7 @@ import { summarize } from "./lib/stats.js";
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function runLoad({ url, sessions, seconds, warmupSeconds = 1 }) {
+export async function runLoad({ url, sessions, seconds, warmupSeconds = 1, window }) {
   const failures = new Failures();
   const opened = await Promise.all(
     Array.from({ length: sessions }, async () => {
@@ -52,6 +54,10 @@ export async function runLoad({ url, sessions, seconds, warmupSeconds = 1 }) {
   // One clock for all sessions, started once they are all open.
   const measureFrom = performance.now() + warmupSeconds * 1000;
   const endAt = measureFrom + seconds * 1000;
+  if (window) {
+    setTimeout(window.start, measureFrom - performance.now());
+    setTimeout(window.end, endAt - performance.now());
+  }
   /** @type {number[]} */
   const latenciesMs = [];
   await Promise.all(

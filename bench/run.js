@@ -12,6 +12,7 @@ import { describeError } from "./lib/describe-error.js";
 import { freePort } from "./lib/free-port.js";
 import { ManagedProcess, killAllNow } from "./lib/managed-process.js";
 import { renderReport, renderTable } from "./lib/report.js";
+import { readCpuSeconds } from "./lib/proc-tree.js";
 import { startRssSampler } from "./lib/rss-sampler.js";
 import { REPO_DIR, SYSTEMS } from "./lib/systems.js";
 import { waitUntilAnswering } from "./lib/wait-ready.js";
@@ -98,8 +99,17 @@ async function benchOne(system, sessions, options, commands) {
   try {
     await waitUntilAnswering(url, managed, READY_TIMEOUT_MS);
     const { seconds, warmupSeconds } = options;
-    const result = await runLoad({ url, sessions, seconds, warmupSeconds });
-    return { ...row, result, rss: sampler.stop() };
+    // The system's own CPU time over the measured window: what one call costs the proxy,
+    // whatever the load generator and the echo servers take from the same cores.
+    let cpuAtStart = 0;
+    let cpuSeconds = 0;
+    const window = {
+      start: () => (cpuAtStart = readCpuSeconds(managed.pid)),
+      end: () => (cpuSeconds = readCpuSeconds(managed.pid) - cpuAtStart),
+    };
+    const result = await runLoad({ url, sessions, seconds, warmupSeconds, window });
+    const cpuUsPerCall = (cpuSeconds * 1e6) / result.calls;
+    return { ...row, result, rss: sampler.stop(), cpuUsPerCall };
   } catch (error) {
     const note = `did not run: ${describeError(error)}; log: ${managed.logTail(1)}`;
     return { ...row, note };

@@ -53,6 +53,24 @@ export function readRssKb(pid) {
   }
 }
 
+/** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every common platform. */
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) the process itself has used so far, in seconds; 0 once it is gone.
+ * @param {number} pid
+ */
+export function readCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 (utime) and 15 (stime) of proc(5), counted from field 3 (state) here.
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** @param {number} pid */
 function readStat(pid) {
   if (!Number.isInteger(pid)) return undefined;

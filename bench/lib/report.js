@@ -17,6 +17,7 @@
  * @property {number} sessions
  * @property {import("../load.js").LoadResult} [result] absent when the system did not run
  * @property {{ mainMb: number, treeMb: number }} [rss]
+ * @property {number} [cpuUsPerCall] CPU time of the system's main process per call, in µs
  * @property {string} [note] why there is no result
  */
 
@@ -27,6 +28,7 @@ const HEADER = [
   "p50 ms",
   "p99 ms",
   "Errors",
+  "CPU µs/call",
   "Peak RSS MB",
   "Peak RSS MB incl. children",
 ];
@@ -48,6 +50,12 @@ export function renderReport(context, rows, commands) {
       `${context.warmupSeconds} s warm-up`,
     "",
     renderTable(rows),
+    "",
+    "How to read it: every system, the load generator and the echo servers share the same cores,",
+    "so calls/s shows what the machine gives end to end. CPU µs/call is the CPU time of the",
+    "system's main process over the measured window divided by the calls in it: what one call",
+    "costs the proxy itself. Gatehouse and supergateway start one stdio echo server per session",
+    "(as MCP gateways must for stateful servers); mcp-proxy shares one among all sessions.",
   ];
   const errorNotes = rows.filter((row) => row.result?.firstError);
   if (errorNotes.length > 0) {
@@ -65,7 +73,9 @@ export function renderReport(context, rows, commands) {
 export function renderTable(rows) {
   const body = rows.map((row) => {
     const { result, rss } = row;
-    if (!result || !rss) return [row.system, row.sessions, row.note ?? "", "–", "–", "–", "–", "–"];
+    if (!result || !rss) {
+      return [row.system, row.sessions, row.note ?? "", "–", "–", "–", "–", "–", "–"];
+    }
     return [
       row.system,
       row.sessions,
@@ -73,6 +83,7 @@ export function renderTable(rows) {
       fixed(result.p50Ms, 2),
       fixed(result.p99Ms, 2),
       result.errors,
+      fixed(row.cpuUsPerCall ?? NaN, 0),
       fixed(rss.mainMb, 1),
       fixed(rss.treeMb, 1),
     ];

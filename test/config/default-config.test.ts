@@ -30,7 +30,7 @@ describe("resources/default-config.yaml", () => {
                     name: "demo",
                     cmd: "/usr/bin/node",
                     args: ["/opt/gatehouse/cli.js", "demo-server"],
-                    env: {},
+                    env: { ELECTRON_RUN_AS_NODE: "1" },
                     clearEnv: false,
                   },
                 ],

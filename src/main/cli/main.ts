@@ -146,7 +146,7 @@ function onStopSignal(stop: () => Promise<void>): void {
       process.exit(1);
     }
   };
-  process.on("SIGINT", handle).on("SIGTERM", handle);
+  process.on("SIGINT", handle).on("SIGTERM", handle).on("SIGHUP", handle);
 }
 
 function killQuietly(pid: number): void {

@@ -11,10 +11,9 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   const root = app.getAppPath();
   const service = new GatehouseService({
-    // Electron's binary runs the CLI as plain Node when ELECTRON_RUN_AS_NODE is set.
+    // The default config runs the demo server through the CLI, with Electron's binary as Node.
     env: {
       ...process.env,
-      ELECTRON_RUN_AS_NODE: "1",
       GATEHOUSE_NODE: process.execPath,
       GATEHOUSE_CLI: join(root, "out/main/cli.js"),
     },

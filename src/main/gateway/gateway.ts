@@ -80,6 +80,23 @@ export class Gateway {
       }
     }
     this.sessions.idleTimeoutMs = config.sessionIdleMs;
+    for (const listener of compiled) this.warnUnenforced(listener);
+  }
+
+  /**
+   * Authentication and authorization policies are read and validated, but this version does
+   * not enforce them yet. Saying so loudly beats letting someone believe a route is protected.
+   */
+  private warnUnenforced(listener: CompiledListener): void {
+    for (const route of listener.routes) {
+      const unenforced = Object.keys(route.spec.policies).filter((policy) => policy !== "cors");
+      if (unenforced.length === 0) continue;
+      this.options.bus.notice(
+        "warn",
+        `route "${route.name}" on port ${listener.spec.port}: ${unenforced.join(", ")} ` +
+          "validated but NOT enforced by this version of Gatehouse: requests pass unauthenticated",
+      );
+    }
   }
 
   async close(): Promise<void> {
