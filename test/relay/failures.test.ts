@@ -7,6 +7,7 @@ import {
   fixture,
   freePort,
   isRunning,
+  postInitialize,
   route,
   startGateway,
   stdioTarget,
@@ -110,28 +111,14 @@ describe("when a target fails, the user learns which and why, and nothing else b
 
   it("a session left idle (no call, no open stream) is closed with its process; its id then answers 404", async () => {
     gw = await startGateway([route({ targets: [crashing()] })], 300);
-    const headers = {
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-    };
-    const init = {
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "raw", version: "1" },
-      },
-    };
-    const answer = await fetch(gw.url, { method: "POST", headers, body: JSON.stringify(init) });
+    const answer = await postInitialize(gw.url);
     const sessionId = answer.headers.get("mcp-session-id") as string;
     expect(answer.status).toBe(200);
     const [pid] = gw.gateway.sessions.pids();
     await waitFor("the idle session's process to exit", () => !isRunning(pid as number), 8000);
     const late = await fetch(gw.url, {
       method: "POST",
-      headers: { ...headers, "Mcp-Session-Id": sessionId },
+      headers: { "Content-Type": "application/json", "Mcp-Session-Id": sessionId },
       body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
     });
     expect(late.status).toBe(404);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connect,
   everythingStdio,
+  postInitialize,
   route,
   startEverythingHttp,
   startGateway,
@@ -84,24 +85,7 @@ describe("client transports: Streamable HTTP and legacy SSE; the SSE upstream", 
   });
 
   it("exposes Mcp-Session-Id to an allowed browser origin", async () => {
-    const answer = await fetch(gw.url, {
-      method: "POST",
-      headers: {
-        Origin: "https://inspector.example",
-        "Content-Type": "application/json",
-        Accept: "application/json, text/event-stream",
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-06-18",
-          capabilities: {},
-          clientInfo: { name: "b", version: "1" },
-        },
-      }),
-    });
+    const answer = await postInitialize(gw.url, { Origin: "https://inspector.example" });
     expect(answer.headers.get("access-control-expose-headers")).toBe("Mcp-Session-Id");
     expect(answer.headers.get("mcp-session-id")).toBeTruthy();
   });

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { McpBackendSpec } from "../../../shared/config/model";
 import type { RequestEvent } from "../../../shared/log-event";
-import type { SessionContext } from "./session";
+import { ErrorCode } from "./jsonrpc";
+import type { RelaySession, SessionContext } from "./session";
 import type { SessionStore } from "./session-store";
 
 /** One HTTP request that reached the MCP relay, with what the gateway already decided for it. */
@@ -17,6 +18,16 @@ export interface Exchange {
   sessionContext: SessionContext;
   /** Logs the HTTP request itself; used where no JSON-RPC call inside it is logged. */
   report(status: number, fields?: Partial<RequestEvent>): void;
+}
+
+/** The session a request names; answers 404 when it is gone, which tells MCP clients to start anew. */
+export function sessionOr404(ex: Exchange, id: string): RelaySession | undefined {
+  const session = ex.sessions.get(id);
+  if (!session) {
+    const message = `session ${id} not found: it expired or was closed`;
+    rejectExchange(ex, 404, ErrorCode.InvalidRequest, message);
+  }
+  return session;
 }
 
 /** Largest message body accepted; MCP messages carrying images or files can be large. */

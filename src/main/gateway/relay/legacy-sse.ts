@@ -1,6 +1,6 @@
 import { SseStream } from "./client-sink";
-import { rejectExchange, type Exchange } from "./exchange";
-import { ErrorCode, isRequest } from "./jsonrpc";
+import { sessionOr404, type Exchange } from "./exchange";
+import { isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
 
@@ -35,17 +35,8 @@ function openSession(ex: Exchange): void {
 }
 
 async function receive(ex: Exchange): Promise<void> {
-  const id = ex.query.get("sessionId") as string;
-  const session = ex.sessions.get(id);
-  if (!session) {
-    rejectExchange(
-      ex,
-      404,
-      ErrorCode.InvalidRequest,
-      `session ${id} not found: it expired or was closed`,
-    );
-    return;
-  }
+  const session = sessionOr404(ex, ex.query.get("sessionId") as string);
+  if (!session) return;
   const body = await parseMessages(ex);
   if (!body) return;
   const origin = { route: ex.route.name, path: ex.path, status: 202 };

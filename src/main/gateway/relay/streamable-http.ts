@@ -1,5 +1,5 @@
 import { PostReply, SseStream } from "./client-sink";
-import { rejectExchange, type Exchange } from "./exchange";
+import { rejectExchange, sessionOr404, type Exchange } from "./exchange";
 import { ErrorCode, isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
@@ -95,15 +95,5 @@ function findSession(ex: Exchange): RelaySession | undefined {
     );
     return undefined;
   }
-  const session = ex.sessions.get(id);
-  if (!session) {
-    // 404 tells MCP clients to start a new session (the old one expired or was closed).
-    rejectExchange(
-      ex,
-      404,
-      ErrorCode.InvalidRequest,
-      `session ${id} not found: it expired or was closed`,
-    );
-  }
-  return session;
+  return sessionOr404(ex, id);
 }
