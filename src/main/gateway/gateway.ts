@@ -179,7 +179,7 @@ export class Gateway {
       req,
       res,
       path,
-      query: new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1)),
+      query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
       route: { name: route.name, backend: route.spec.backend },
       headers,
       sessions: this.sessions,

@@ -10,7 +10,8 @@ export interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   path: string;
-  query: URLSearchParams;
+  /** The raw query string, parsed only by the few endpoints that read it. */
+  query: string;
   route: { name: string; backend: McpBackendSpec };
   /** Headers every answer carries (CORS). */
   headers: Record<string, string>;

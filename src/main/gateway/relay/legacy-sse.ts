@@ -14,7 +14,7 @@ export function isLegacySse(ex: Exchange): boolean {
   if (ex.req.method === "GET") return ex.path.endsWith("/sse");
   return (
     ex.req.method === "POST" &&
-    ex.query.has("sessionId") &&
+    ex.query.includes("sessionId=") &&
     (ex.path.endsWith("/sse") || ex.path.endsWith("/message"))
   );
 }
@@ -35,7 +35,7 @@ function openSession(ex: Exchange): void {
 }
 
 async function receive(ex: Exchange): Promise<void> {
-  const session = sessionOr404(ex, ex.query.get("sessionId") as string);
+  const session = sessionOr404(ex, new URLSearchParams(ex.query).get("sessionId") ?? "");
   if (!session) return;
   const body = await parseMessages(ex);
   if (!body) return;

@@ -32,7 +32,7 @@ async function post(ex: Exchange): Promise<void> {
   const { messages, batch } = body;
 
   let session: RelaySession | undefined;
-  const headers = { ...ex.headers };
+  let headers = ex.headers;
   if (messages.some((message) => message.method === "initialize")) {
     if (messages.length > 1) {
       rejectExchange(ex, 400, ErrorCode.InvalidRequest, "initialize must be sent on its own");
@@ -40,14 +40,15 @@ async function post(ex: Exchange): Promise<void> {
     }
     session = new RelaySession(ex.route.backend, ex.sessionContext, (s) => ex.sessions.delete(s));
     ex.sessions.add(session);
-    headers["Mcp-Session-Id"] = session.id;
+    headers = { ...ex.headers, "Mcp-Session-Id": session.id };
   } else {
     session = findSession(ex);
     if (!session) return;
   }
 
   const origin = { route: ex.route.name, path: ex.path, status: 200 };
-  const requests = messages.filter(isRequest).length;
+  let requests = 0;
+  for (const message of messages) if (isRequest(message)) requests++;
   if (requests === 0) {
     for (const message of messages) session.handle(message, undefined, origin);
     ex.res.writeHead(202, headers).end();
