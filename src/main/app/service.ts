@@ -14,7 +14,7 @@ export interface ServiceOptions {
   initializeTimeoutMs?: number;
 }
 
-export const DEFAULT_CONFIG_NAME = "(embedded default config)";
+const DEFAULT_CONFIG_NAME = "(embedded default config)";
 
 /**
  * The one object every front end (CLI, Electron, admin API) drives: it owns the config, its

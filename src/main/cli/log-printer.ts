@@ -28,7 +28,7 @@ export function printEvents(
   };
 }
 
-export function formatText(event: GatewayEvent): string {
+function formatText(event: GatewayEvent): string {
   return event.kind === "request" ? formatRequest(event) : formatNotice(event);
 }
 

@@ -55,20 +55,14 @@ export class Gateway {
     const compiled = config.listeners.map(compileListener);
     const wanted = new Map(compiled.map((c) => [listenerKey(c.spec.address, c.spec.port), c]));
 
-    const opened: ActiveListener[] = [];
+    const opened = new Map<string, ActiveListener>();
     try {
       for (const [key, listener] of wanted) {
-        if (!this.listeners.has(key)) opened.push(await this.listen(listener));
+        if (!this.listeners.has(key)) opened.set(key, await this.listen(listener));
       }
     } catch (error) {
-      await Promise.all(opened.map((listener) => closeServer(listener.server)));
+      await Promise.all([...opened.values()].map((listener) => closeServer(listener.server)));
       throw error;
-    }
-    for (const listener of opened) {
-      this.listeners.set(
-        listenerKey(listener.compiled.spec.address, listener.compiled.spec.port),
-        listener,
-      );
     }
     for (const [key, listener] of this.listeners) {
       const next = wanted.get(key);
@@ -79,6 +73,7 @@ export class Gateway {
         await closeServer(listener.server);
       }
     }
+    for (const [key, listener] of opened) this.listeners.set(key, listener);
     this.sessions.idleTimeoutMs = config.sessionIdleMs;
     for (const listener of compiled) this.warnUnenforced(listener);
   }

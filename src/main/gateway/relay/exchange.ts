@@ -31,20 +31,6 @@ export function sessionOr404(ex: Exchange, id: string): RelaySession | undefined
   return session;
 }
 
-/** Largest message body accepted; MCP messages carrying images or files can be large. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-export async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-}
-
 /** An error answer in the JSON-RPC shape MCP clients print, logged with its reason. */
 export function rejectExchange(
   ex: Exchange,

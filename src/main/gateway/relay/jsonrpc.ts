@@ -29,9 +29,6 @@ export const ErrorCode = {
 } as const;
 
 export const isRequest = (m: RpcMessage): boolean => m.method !== undefined && m.id !== undefined;
-export const isNotification = (m: RpcMessage): boolean =>
-  m.method !== undefined && m.id === undefined;
-export const isResponse = (m: RpcMessage): boolean => m.method === undefined && m.id !== undefined;
 
 export function errorResponse(id: RpcId | null, code: number, message: string): RpcMessage {
   return { jsonrpc: "2.0", id: id as RpcId, error: { code, message } };

@@ -112,7 +112,7 @@ function failClosedError(parts: Part[], failureMode: FailureMode): RpcError | un
   return undefined;
 }
 
-export function encodeCursor(cursors: Record<string, string>): string {
+function encodeCursor(cursors: Record<string, string>): string {
   return Buffer.from(JSON.stringify(cursors)).toString("base64url");
 }
 

@@ -1,5 +1,9 @@
 import { ErrorCode, isRpcMessage, type RpcMessage } from "./jsonrpc";
-import { readBody, rejectExchange, type Exchange } from "./exchange";
+import type { IncomingMessage } from "node:http";
+import { rejectExchange, type Exchange } from "./exchange";
+
+/** Largest message body accepted; MCP messages carrying images or files can be large. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -20,7 +24,12 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
   }
   const body = await readBody(ex.req);
   if (body === undefined) {
-    rejectExchange(ex, 413, ErrorCode.InvalidRequest, "message body is larger than 16 MiB");
+    rejectExchange(
+      ex,
+      413,
+      ErrorCode.InvalidRequest,
+      `message body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`,
+    );
     return undefined;
   }
   let parsed: unknown;
@@ -42,4 +51,15 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
     return undefined;
   }
   return { messages, batch };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

@@ -24,7 +24,7 @@ const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_MAX = 500;
 
 /** How a person recognizes a target in an error message. */
-export function describeTarget(target: TargetSpec): string {
+function describeTarget(target: TargetSpec): string {
   return target.kind === "stdio" ? [target.cmd, ...target.args].join(" ") : target.url;
 }
 
