@@ -1,0 +1,141 @@
+import type { ASTNode } from "@marcbachmann/cel-js";
+import type { ExpressionProblem } from "./describe-error";
+import type { RuleScope } from "./rule-types";
+
+/** What a member holds: a string, a map of any keys (headers), or members of its own. */
+type Shape = "string" | "anyKey" | { readonly [member: string]: Shape };
+
+const NAME_AND_TARGET: Shape = { name: "string", target: "string" };
+
+/** The context roots whose members are known (CelContext); `jwt` holds any claim. */
+const SHAPES: Readonly<Record<string, Shape>> = {
+  request: { method: "string", path: "string", host: "string", headers: "anyKey" },
+  source: { address: "string" },
+  mcp: {
+    tool: NAME_AND_TARGET,
+    prompt: NAME_AND_TARGET,
+    resource: { uri: "string", target: "string" },
+  },
+};
+
+/** Members that agentgateway rules may name but that Gatehouse never sets, and why. */
+const NEVER_SET: Readonly<Record<string, string>> = {
+  "request.body": "Gatehouse does not read request bodies for rules",
+  "mcp.tool.arguments": "rules see a tool's name and target, not its arguments",
+  "mcp.tool.result": "rules decide before the call, so there is no result",
+};
+
+/** Macros whose first argument names a variable bound in the arguments after it. */
+const COMPREHENSIONS = new Set(["all", "exists", "exists_one", "map", "filter"]);
+
+function children(node: ASTNode): ASTNode[] {
+  switch (node.op) {
+    case "value":
+    case "id":
+      return [];
+    case ".":
+    case ".?":
+      return [node.args[0]];
+    case "call":
+      return node.args[1];
+    case "rcall":
+      return [node.args[1], ...node.args[2]];
+    case "map":
+      return node.args.flat();
+    case "!_":
+    case "-_":
+      return [node.args];
+    default:
+      return node.args;
+  }
+}
+
+/** `mcp.tool["name"]` → {root: "mcp", keys: ["tool", "name"]}; undefined unless all keys are literal. */
+function memberChain(node: ASTNode): { root: string; keys: string[] } | undefined {
+  const keys: string[] = [];
+  let current = node;
+  for (;;) {
+    if (current.op === "." || current.op === ".?") {
+      keys.push(current.args[1]);
+      current = current.args[0];
+    } else if (
+      (current.op === "[]" || current.op === "[?]") &&
+      current.args[1].op === "value" &&
+      typeof current.args[1].args === "string"
+    ) {
+      keys.push(current.args[1].args);
+      current = current.args[0];
+    } else {
+      break;
+    }
+  }
+  return current.op === "id" ? { root: current.args, keys: keys.reverse() } : undefined;
+}
+
+/** Why a path into the context never has a value at decision time, or undefined when it may. */
+function problemWith(root: string, keys: string[], scope: RuleScope): string | undefined {
+  if (root === "mcp" && scope === "http") {
+    const path = [root, ...keys].join(".");
+    return `${path} never exists in route authorization rules: mcp is only set in mcpAuthorization rules`;
+  }
+  let shape = SHAPES[root] as Shape;
+  for (let i = 0; i < keys.length; i++) {
+    if (typeof shape === "string") return undefined;
+    const key = keys[i] as string;
+    const path = [root, ...keys.slice(0, i + 1)].join(".");
+    const reason = NEVER_SET[path];
+    if (reason) return `${path} never exists: ${reason}`;
+    if (!Object.hasOwn(shape, key)) {
+      const parent = [root, ...keys.slice(0, i)].join(".");
+      return `${path} does not exist: ${parent} has ${Object.keys(shape).join(", ")}`;
+    }
+    shape = shape[key] as Shape;
+  }
+  return undefined;
+}
+
+/**
+ * Finds references to context members that never exist when the rule runs (`request.body`,
+ * `mcp.prompt.uri`, any `mcp.*` in a route rule). Such a rule type-checks, since the roots are
+ * maps, but it would always evaluate to an error, which counts as false: worth a warning at load.
+ */
+export function findContextWarnings(ast: ASTNode, scope: RuleScope): ExpressionProblem[] {
+  const warnings: ExpressionProblem[] = [];
+  const reported = new Set<string>();
+  const report = (message: string, offset: number) => {
+    if (reported.has(message)) return;
+    reported.add(message);
+    warnings.push({ message, offset });
+  };
+
+  // `bound` holds macro variables that hide a context root, as in `list.exists(mcp, mcp > 0)`.
+  const visit = (node: ASTNode, bound: ReadonlySet<string>): void => {
+    const chain = node.op === "id" ? { root: node.args, keys: [] } : memberChain(node);
+    if (chain) {
+      if (Object.hasOwn(SHAPES, chain.root) && !bound.has(chain.root)) {
+        const problem = problemWith(chain.root, chain.keys, scope);
+        if (problem) report(problem, node.start);
+      }
+      // A chain's keys are literals: there is nothing else inside it to visit.
+      return;
+    }
+    if (node.op === "rcall") {
+      const [name, receiver, args] = node.args;
+      visit(receiver, bound);
+      const variable = args[0]?.op === "id" ? args[0].args : undefined;
+      const isBind = name === "bind" && receiver.op === "id" && receiver.args === "cel";
+      if (variable !== undefined && (COMPREHENSIONS.has(name) || isBind)) {
+        const inner = new Set(bound).add(variable);
+        // cel.bind(v, init, body): only the body sees v; a comprehension's arguments all do.
+        args.slice(1).forEach((arg, i) => visit(arg, isBind && i === 0 ? bound : inner));
+        return;
+      }
+      for (const arg of args) visit(arg, bound);
+      return;
+    }
+    for (const child of children(node)) visit(child, bound);
+  };
+
+  visit(ast, new Set());
+  return warnings;
+}

@@ -1,0 +1,47 @@
+export type RuleEffect = "allow" | "deny" | "require";
+
+export interface RuleSpec {
+  effect: RuleEffect;
+  expression: string;
+}
+
+/** "http": route `authorization` rules; "mcp": `mcpAuthorization` rules (also see mcp.*). */
+export type RuleScope = "http" | "mcp";
+
+export interface RuleProblem {
+  /** The rule's position in the list, from 0. */
+  index: number;
+  message: string;
+  /** 0-based character offset in the expression, when known */
+  offset?: number;
+}
+
+/**
+ * What a rule can see. Built by the gateway per request; for list filtering only `mcp` changes
+ * between items.
+ */
+export interface CelContext {
+  /** All verified claims, nested, already passed through toCelValue(); {} when no token. */
+  jwt: Record<string, unknown>;
+  /** Header names are lowercase; values are strings. */
+  request: { method: string; path: string; host: string; headers: Record<string, string> };
+  source: { address: string };
+  mcp?: {
+    tool?: { name: string; target: string };
+    prompt?: { name: string; target: string };
+    resource?: { uri: string; target: string };
+  };
+}
+
+/** Decisions are shared between calls (decide() allocates none on its usual paths): read only. */
+export interface Decision {
+  readonly allowed: boolean;
+  /**
+   * For the log, in words: e.g. `allowed by rule 1: mcp.tool.name == "echo"`, `denied by rule 2:
+   * ...`, `require rule 3 not met: ...`, `no allow rule matched`, `no rules`. Rules are counted
+   * from 1 here, as a person counts them in the config.
+   */
+  readonly reason: string;
+  /** The deciding rule's index (from 0, as RuleProblem.index), when one rule decided. */
+  readonly ruleIndex?: number;
+}
