@@ -1,0 +1,141 @@
+import { jwtVerify, type JWTPayload } from "jose";
+import { rejectionFromJose } from "./jose-rejection";
+import type { KeySource } from "./key-source";
+import { quoteUntrusted } from "./quote-untrusted";
+import { readUntrustedToken } from "./untrusted-token";
+import { VerifiedTokenCache } from "./verified-token-cache";
+import { malformed, reject, type Rejected, type Verified } from "./verdict";
+
+export interface ProviderSpec {
+  issuer: string;
+  /** When set and not empty, the token's `aud` must name one of them. */
+  audiences?: string[];
+  keys: KeySource;
+  /** Claims a token must carry; replaces the default `["exp"]`, as in agentgateway. */
+  requiredClaims?: string[];
+}
+
+export interface TokenVerifierOptions {
+  /** Leeway for `exp` and `nbf` against clocks that disagree; 30 when unset. */
+  clockToleranceSeconds?: number;
+  /** Verified tokens remembered; 1000 when unset, 0 turns the cache off. */
+  cacheSize?: number;
+}
+
+/** Checked before any parsing: a bearer token this large is an attack or a mistake. */
+const MAX_TOKEN_LENGTH = 16 * 1024;
+
+interface Provider {
+  issuer: string;
+  audiences: string[] | undefined;
+  keys: KeySource;
+  requiredClaims: string[];
+}
+
+/**
+ * Verifies bearer JWTs for one `jwtAuth` policy: picks the provider by the token's issuer and
+ * the key by its `kid`, lets the key (never the token) decide the algorithm, then checks the
+ * signature and the claims with jose. Every refusal carries a reason written for the user.
+ */
+export class TokenVerifier {
+  private readonly providers = new Map<string, Provider>();
+  private readonly clockTolerance: number;
+  private readonly cache: VerifiedTokenCache;
+
+  constructor(providers: ProviderSpec[], options: TokenVerifierOptions = {}) {
+    for (const { issuer, audiences, keys, requiredClaims } of providers) {
+      if (this.providers.has(issuer)) {
+        throw new Error(`two jwtAuth providers have the issuer ${quoteUntrusted(issuer)}`);
+      }
+      this.providers.set(issuer, {
+        issuer,
+        audiences: audiences?.length ? audiences : undefined,
+        keys,
+        requiredClaims: requiredClaims ?? ["exp"],
+      });
+    }
+    this.clockTolerance = options.clockToleranceSeconds ?? 30;
+    this.cache = new VerifiedTokenCache(options.cacheSize ?? 1000);
+  }
+
+  async verify(token: string): Promise<Verified | Rejected> {
+    if (token.length > MAX_TOKEN_LENGTH) return reject("the token is too large");
+    const now = Date.now();
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (!this.hasExpired(cached.expiresAt, now)) return cached;
+      this.cache.delete(token);
+      return reject("the token has expired");
+    }
+
+    const untrusted = readUntrustedToken(token);
+    if ("reason" in untrusted) return untrusted;
+    const { header, claims } = untrusted;
+    const alg = header.alg;
+    if (typeof alg !== "string" || alg === "") return malformed('the header has no "alg"');
+    if (alg.toLowerCase() === "none")
+      return reject('unsigned tokens (alg "none") are not accepted');
+    const kid = header.kid;
+    if (typeof kid !== "string" || kid === "") {
+      return reject("the token header does not specify a `kid`");
+    }
+    if (claims.iss === undefined) return reject('the token is missing the claim "iss"');
+    const provider = typeof claims.iss === "string" ? this.providers.get(claims.iss) : undefined;
+    if (!provider) return reject(`the token issuer ${quoteUntrusted(claims.iss)} is not trusted`);
+
+    // Read before the lookup: if the keys change meanwhile, the cache entry is already stale.
+    const version = provider.keys.version;
+    const key = await provider.keys.find(kid);
+    if (!key) {
+      const why = provider.keys.unavailable;
+      return reject(
+        why === undefined
+          ? `token uses the unknown key ${quoteUntrusted(kid)}`
+          : `no keys are available for issuer ${quoteUntrusted(provider.issuer)}: ${why}`,
+      );
+    }
+    const cryptoKey = key.cryptoKeys.get(alg);
+    if (!cryptoKey) {
+      return reject(
+        `the token algorithm ${quoteUntrusted(alg)} is not allowed for key ${quoteUntrusted(kid)}`,
+      );
+    }
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, cryptoKey, {
+        algorithms: [alg],
+        issuer: provider.issuer,
+        audience: provider.audiences,
+        requiredClaims: provider.requiredClaims,
+        clockTolerance: this.clockTolerance,
+        currentDate: new Date(now),
+      }));
+    } catch (error) {
+      return rejectionFromJose(error, provider.audiences ?? []);
+    }
+    const verified: Verified = {
+      ok: true,
+      claims: deepFreeze(payload),
+      issuer: provider.issuer,
+      subject: typeof payload.sub === "string" ? payload.sub : undefined,
+      expiresAt: typeof payload.exp === "number" ? payload.exp : undefined,
+    };
+    this.cache.add(token, Object.freeze(verified), provider.keys, version);
+    return verified;
+  }
+
+  /** The same test jose applies to `exp`, so a cached token expires when a fresh one would. */
+  private hasExpired(expiresAt: number | undefined, nowMs: number): boolean {
+    return expiresAt !== undefined && expiresAt <= Math.floor(nowMs / 1000) - this.clockTolerance;
+  }
+}
+
+/** Cached claims are shared by every request with the same token: none may change them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const member of Object.values(value)) deepFreeze(member);
+  }
+  return value;
+}
