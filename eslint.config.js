@@ -22,6 +22,8 @@ export default tseslint.config(
         fetch: "readonly",
         performance: "readonly",
         AbortController: "readonly",
+        AbortSignal: "readonly",
+        Headers: "readonly",
         TextDecoder: "readonly",
         Buffer: "readonly",
       },

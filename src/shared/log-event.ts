@@ -21,6 +21,11 @@ export interface RequestEvent {
   /** Tool or prompt name, or resource URI, as the target knows it (without the target prefix). */
   name?: string;
   session?: string;
+  /** The caller, from a verified token: its `sub`, and the issuer (provider) that vouched for it. */
+  subject?: string;
+  issuer?: string;
+  /** Why a policy allowed or denied it: the deciding rule, or the failure (never the token). */
+  reason?: string;
   durationMs: number;
   /** Why the request failed, in words for a person. */
   error?: string;

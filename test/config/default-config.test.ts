@@ -20,6 +20,7 @@ describe("resources/default-config.yaml", () => {
           routes: [
             {
               name: "default",
+              policiesPath: ["mcp", "policies"],
               hostnames: [],
               paths: [],
               policies: {},

@@ -133,6 +133,7 @@ describe("the binds form", () => {
         routes: [
           {
             name: "tools",
+            policiesPath: ["binds", 0, "listeners", 0, "routes", 0, "policies"],
             hostnames: ["tools.localhost"],
             paths: [
               { kind: "prefix", value: "/mcp" },

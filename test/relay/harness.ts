@@ -93,6 +93,7 @@ export function route(
 ): RouteSpec {
   return {
     name: "default",
+    policiesPath: ["test", "policies"],
     hostnames: [],
     paths: [],
     policies: {},

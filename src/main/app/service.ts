@@ -2,15 +2,19 @@ import { resolve } from "node:path";
 import defaultConfigText from "../../../resources/default-config.yaml?raw";
 import { version } from "../../../package.json";
 import { loadConfigFile, parseConfig, type LoadedConfig } from "../config/load";
+import { ConfigError, formatProblem, type ConfigProblem } from "../config/problems";
 import { watchFile } from "../config/watch";
 import { Gateway } from "../gateway/gateway";
 import { LogBus } from "../gateway/log-bus";
+import { CompileError, compileRuntime } from "../gateway/runtime";
 
 export interface ServiceOptions {
   /** The config file; without it, the embedded default config runs. */
   configPath?: string;
   /** Environment for `$VAR` expansion; the default config also reads GATEHOUSE_NODE and GATEHOUSE_CLI. */
   env?: NodeJS.ProcessEnv;
+  /** Where relative `jwks.file` paths resolve (the working directory, as in agentgateway). */
+  cwd?: string;
   initializeTimeoutMs?: number;
 }
 
@@ -43,7 +47,7 @@ export class GatehouseService {
   /** Loads the config and starts listening; throws ConfigError or a listen error. */
   async start(): Promise<void> {
     this.loaded = await this.load();
-    await this.gateway.apply(this.loaded.gateway);
+    await this.apply(this.loaded);
     const path = this.options.configPath;
     if (path) this.stopWatching = watchFile(resolve(path), () => void this.reload());
   }
@@ -56,7 +60,7 @@ export class GatehouseService {
     this.reloading = this.reloading.then(async () => {
       try {
         const next = await this.load();
-        await this.gateway.apply(next.gateway);
+        await this.apply(next);
         this.loaded = next;
         this.bus.notice("info", `config reloaded from ${next.file}`);
       } catch (error) {
@@ -74,10 +78,52 @@ export class GatehouseService {
     await this.gateway.close();
   }
 
+  /** Compiles and serves a loaded config; its problems and warnings point into the file. */
+  private async apply(loaded: LoadedConfig): Promise<void> {
+    const warnings = await located(loaded, () =>
+      this.gateway.apply(loaded.gateway, { cwd: this.options.cwd }),
+    );
+    for (const warning of warnings) this.bus.notice("warn", formatProblem(warning));
+  }
+
   private load(): Promise<LoadedConfig> {
     const { configPath, env = process.env } = this.options;
     return configPath
       ? loadConfigFile(configPath, env)
       : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, env));
   }
+}
+
+/**
+ * Runs a compile step and turns its problems and warnings, which name key paths, into ones at
+ * file:line:col of the loaded file.
+ */
+async function located(
+  loaded: LoadedConfig,
+  compile: () => Promise<{ path: (string | number)[]; message: string }[]>,
+): Promise<ConfigProblem[]> {
+  try {
+    const warnings = await compile();
+    return warnings.map((w) => loaded.locate(w.path, w.message));
+  } catch (error) {
+    if (!(error instanceof CompileError)) throw error;
+    throw new ConfigError(error.problems.map((p) => loaded.locate(p.path, p.message)));
+  }
+}
+
+/**
+ * Everything a start would check, without serving: the file, then the policies (CEL rules,
+ * key files and URLs). Throws ConfigError; returns the warnings.
+ */
+export async function checkConfigFile(
+  path: string,
+  options: Pick<ServiceOptions, "env" | "cwd"> = {},
+): Promise<{ loaded: LoadedConfig; warnings: ConfigProblem[] }> {
+  const loaded = await loadConfigFile(path, options.env);
+  const warnings = await located(loaded, async () => {
+    const runtime = await compileRuntime(loaded.gateway, { cwd: options.cwd });
+    await runtime.close();
+    return runtime.warnings;
+  });
+  return { loaded, warnings };
 }

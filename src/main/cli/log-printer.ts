@@ -39,12 +39,15 @@ function formatRequest(e: RequestEvent): string {
     ["http.method", e.httpMethod],
     ["http.path", e.path],
     ["http.status", e.status],
+    ["jwt.sub", e.subject],
+    ["jwt.iss", e.issuer],
     ["protocol", e.method ? "mcp" : "http"],
     ["mcp.method.name", e.method],
     ["mcp.target", e.target],
     ...itemFields(e),
     ["mcp.session.id", e.session],
     ["error", e.error],
+    ["reason", e.reason],
     ["duration", `${Math.round(e.durationMs)}ms`],
   ];
   return `${new Date(e.time).toISOString()}\t${level}\trequest ${keyValues(fields)}`;

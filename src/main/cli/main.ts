@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
 import { version } from "../../../package.json";
-import { GatehouseService } from "../app/service";
-import { loadConfigFile } from "../config/load";
-import { ConfigError } from "../config/problems";
+import { checkConfigFile, GatehouseService } from "../app/service";
+import { ConfigError, formatProblem } from "../config/problems";
 import { runDemoServer } from "./demo-server";
 import { printEvents, type LogFormat } from "./log-printer";
 
@@ -74,10 +73,12 @@ function logFormat(value: string | undefined): LogFormat {
 
 async function check(file: string): Promise<number> {
   try {
-    const { gateway } = await loadConfigFile(file);
-    const routes = gateway.listeners.reduce((n, listener) => n + listener.routes.length, 0);
+    const { loaded, warnings } = await checkConfigFile(file);
+    const { listeners } = loaded.gateway;
+    const routes = listeners.reduce((n, listener) => n + listener.routes.length, 0);
+    const warned = warnings.map((warning) => `${formatProblem(warning)} (warning)\n`).join("");
     return print(
-      `${file}: valid (${gateway.listeners.length} listener(s), ${routes} route(s))\n`,
+      `${warned}${file}: valid (${listeners.length} listener(s), ${routes} route(s))\n`,
       0,
     );
   } catch (error) {

@@ -14,6 +14,11 @@ export interface LoadedConfig {
   text: string;
   raw: RawConfig;
   gateway: GatewayConfig;
+  /**
+   * Turns problems found later, while the gateway compiles the config (CEL rules, key files),
+   * into problems located in this file.
+   */
+  locate(path: readonly PropertyKey[], message: string): ConfigProblem;
 }
 
 /**
@@ -61,7 +66,13 @@ export function parseConfig(
 
   const gateway = normalize(parsed.data, (path, message) => add(map.at(path), path, message));
   if (problems.length) throw new ConfigError(problems);
-  return { file, text, raw: parsed.data, gateway };
+  const locate = (path: readonly PropertyKey[], message: string): ConfigProblem => ({
+    file,
+    ...map.at(path),
+    path: formatPath(path),
+    message,
+  });
+  return { file, text, raw: parsed.data, gateway, locate };
 }
 
 export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Promise<LoadedConfig> {

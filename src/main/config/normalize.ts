@@ -40,6 +40,7 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
           listener.hostname && listener.hostname !== "*" ? [listener.hostname] : [];
         return {
           name: route.name ?? `route${r}`,
+          policiesPath: [...path, "policies"],
           hostnames: route.hostnames?.length ? route.hostnames : listenerHost,
           paths: (route.matches ?? []).map(({ path }): PathMatch =>
             "exact" in path
@@ -78,6 +79,7 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
       routes: [
         {
           name: "default",
+          policiesPath: ["mcp", "policies"],
           hostnames: [],
           paths: [],
           policies,

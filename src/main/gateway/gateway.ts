@@ -3,13 +3,24 @@ import type { AddressInfo } from "node:net";
 import type { GatewayConfig } from "../../shared/config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
+import type { Refusal } from "./policies/authenticator";
+import { ANONYMOUS, OPEN_ACCESS, type Access, type Caller } from "./policies/caller";
+import { celContext } from "./policies/cel-context";
 import { isLoopbackAddress, loopbackViolation } from "./policies/loopback-guard";
 import type { Exchange } from "./relay/exchange";
 import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
 import { SessionStore } from "./relay/session-store";
 import { serveStreamableHttp } from "./relay/streamable-http";
-import { compileListener, matchRoute, type CompiledListener } from "./routes";
+import { matchRoute } from "./routes";
+import {
+  compileRuntime,
+  type CompiledListener,
+  type CompiledRoute,
+  type CompileIssue,
+  type Runtime,
+  type RuntimeOptions,
+} from "./runtime";
 
 export interface GatewayOptions {
   bus: LogBus;
@@ -27,15 +38,18 @@ interface ActiveListener {
 
 const listenerKey = (address: string, port: number) => `${address}:${port}`;
 
+type Report = (status: number, fields?: Partial<RequestEvent>) => void;
+
 /**
  * The enforcing proxy: HTTP listeners, routing, the policy pipeline and the MCP relay. It is
- * started from a config object and nothing else. `apply` builds the whole new runtime first
- * and swaps it in; sessions live across reloads and keep their targets.
+ * started from a config object and nothing else. `apply` compiles the whole new runtime first
+ * and swaps it in; sessions live across reloads, keep their targets and meet the new policies.
  */
 export class Gateway {
   readonly sessions = new SessionStore(30 * 60_000);
   private readonly listeners = new Map<string, ActiveListener>();
   private readonly sessionContext: SessionContext;
+  private runtime: Runtime | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     this.sessionContext = {
@@ -50,10 +64,16 @@ export class Gateway {
     return [...this.listeners.values()].map((listener) => listener.url);
   }
 
-  /** Applies a config; if a port cannot be bound, nothing changes and the error says why. */
-  async apply(config: GatewayConfig): Promise<void> {
-    const compiled = config.listeners.map(compileListener);
-    const wanted = new Map(compiled.map((c) => [listenerKey(c.spec.address, c.spec.port), c]));
+  /**
+   * Compiles and applies a config. If it does not compile (CompileError) or a port cannot be
+   * bound, nothing changes and the error says why. Returns the warnings of the compile.
+   */
+  async apply(config: GatewayConfig, options: RuntimeOptions = {}): Promise<CompileIssue[]> {
+    const notice = options.notice ?? ((level, message) => this.options.bus.notice(level, message));
+    const runtime = await compileRuntime(config, { ...options, notice });
+    const wanted = new Map(
+      runtime.listeners.map((c) => [listenerKey(c.spec.address, c.spec.port), c]),
+    );
 
     const opened = new Map<string, ActiveListener>();
     try {
@@ -62,6 +82,7 @@ export class Gateway {
       }
     } catch (error) {
       await Promise.all([...opened.values()].map((listener) => closeServer(listener.server)));
+      await runtime.close();
       throw error;
     }
     for (const [key, listener] of this.listeners) {
@@ -75,29 +96,17 @@ export class Gateway {
     }
     for (const [key, listener] of opened) this.listeners.set(key, listener);
     this.sessions.idleTimeoutMs = config.sessionIdleMs;
-    for (const listener of compiled) this.warnUnenforced(listener);
-  }
-
-  /**
-   * Authentication and authorization policies are read and validated, but this version does
-   * not enforce them yet. Saying so loudly beats letting someone believe a route is protected.
-   */
-  private warnUnenforced(listener: CompiledListener): void {
-    for (const route of listener.routes) {
-      const unenforced = Object.keys(route.spec.policies).filter((policy) => policy !== "cors");
-      if (unenforced.length === 0) continue;
-      this.options.bus.notice(
-        "warn",
-        `route "${route.name}" on port ${listener.spec.port}: ${unenforced.join(", ")} ` +
-          "validated but NOT enforced by this version of Gatehouse: requests pass unauthenticated",
-      );
-    }
+    const previous = this.runtime;
+    this.runtime = runtime;
+    await previous?.close();
+    return runtime.warnings;
   }
 
   async close(): Promise<void> {
     await this.sessions.closeAll();
     await Promise.all([...this.listeners.values()].map((listener) => closeServer(listener.server)));
     this.listeners.clear();
+    await this.runtime?.close();
   }
 
   private listen(compiled: CompiledListener): Promise<ActiveListener> {
@@ -125,6 +134,7 @@ export class Gateway {
     });
   }
 
+  /** The pipeline: route → loopback guard → CORS → authentication → authorization → relay. */
   private handle(active: ActiveListener, req: IncomingMessage, res: ServerResponse): void {
     const time = Date.now();
     const started = performance.now();
@@ -135,7 +145,7 @@ export class Gateway {
     const hostname = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
     const route = matchRoute(listener, hostname, path);
 
-    const report = (status: number, fields?: Partial<RequestEvent>) =>
+    const report: Report = (status, fields) =>
       this.options.bus.emit({
         kind: "request",
         time,
@@ -169,24 +179,77 @@ export class Gateway {
       }
       headers = outcome.headers;
     }
+    const metadata = route.mcpAuthentication?.metadata(req, path);
+    if (metadata) {
+      res.writeHead(metadata.status, { ...headers, ...metadata.headers }).end(metadata.body);
+      report(metadata.status);
+      return;
+    }
 
-    const exchange: Exchange = {
-      req,
-      res,
-      path,
-      query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
-      route: { name: route.name, backend: route.spec.backend },
-      headers,
-      sessions: this.sessions,
-      sessionContext: this.sessionContext,
-      report,
+    const relay = (access: Access) => {
+      const exchange: Exchange = {
+        req,
+        res,
+        path,
+        query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
+        route,
+        access,
+        headers,
+        sessions: this.sessions,
+        sessionContext: this.sessionContext,
+        report,
+      };
+      const serve = isLegacySse(exchange) ? serveLegacySse : serveStreamableHttp;
+      return serve(exchange);
     };
-    const serve = isLegacySse(exchange) ? serveLegacySse : serveStreamableHttp;
-    serve(exchange).catch((error: unknown) => {
+    const failed = (error: unknown) => {
       if (!res.headersSent) refuse(500, `internal error: ${(error as Error).message}`);
       else res.destroy();
-    });
+    };
+
+    if (route.authenticators.length === 0 && !route.hasRules) {
+      relay(OPEN_ACCESS).catch(failed);
+      return;
+    }
+    admit(route, req, path)
+      .then((admission) => {
+        if ("access" in admission) return relay(admission.access);
+        const { refusal, caller } = admission;
+        res.writeHead(refusal.status, { ...headers, ...refusal.headers }).end(refusal.body);
+        report(refusal.status, {
+          error: refusal.body,
+          reason: refusal.reason,
+          subject: caller.subject,
+          issuer: caller.issuer,
+        });
+      })
+      .catch(failed);
   }
+}
+
+type Admission = { access: Access } | { refusal: Refusal; caller: Caller };
+
+/** Authentication, then the route's `authorization` rules. */
+async function admit(route: CompiledRoute, req: IncomingMessage, path: string): Promise<Admission> {
+  let caller = ANONYMOUS;
+  for (const authenticator of route.authenticators) {
+    const outcome = await authenticator.authenticate(req);
+    if (outcome.refusal) return { refusal: outcome.refusal, caller };
+    if (outcome.caller !== ANONYMOUS) caller = outcome.caller;
+  }
+  const context = route.hasRules ? celContext(req, path, caller) : undefined;
+  const decision = context && route.authorization?.decide(context);
+  if (decision && !decision.allowed) {
+    const body = "authorization failed";
+    const refusal = {
+      status: 403,
+      headers: { "Content-Type": "text/plain" },
+      body,
+      reason: decision.reason,
+    };
+    return { refusal, caller };
+  }
+  return { access: { caller, context } };
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,28 +1,5 @@
-import type { ListenerSpec, PathMatch, RouteSpec } from "../../shared/config/model";
-import { CorsPolicy } from "./policies/cors";
-
-/** A route with its policies compiled once, when the config loads. */
-export interface CompiledRoute {
-  spec: RouteSpec;
-  name: string;
-  cors: CorsPolicy | undefined;
-}
-
-export interface CompiledListener {
-  spec: ListenerSpec;
-  routes: CompiledRoute[];
-}
-
-export function compileListener(spec: ListenerSpec): CompiledListener {
-  return {
-    spec,
-    routes: spec.routes.map((route) => ({
-      spec: route,
-      name: route.name,
-      cors: route.policies.cors && new CorsPolicy(route.policies.cors),
-    })),
-  };
-}
+import type { PathMatch } from "../../shared/config/model";
+import type { CompiledListener, CompiledRoute } from "./runtime";
 
 /**
  * The route for a request: among those whose host names and paths match, the one with the

@@ -30,6 +30,8 @@ export type PathMatch = { kind: "prefix"; value: string } | { kind: "exact"; val
 
 export interface RouteSpec {
   name: string;
+  /** Where the route's policies are in the config file, so that policy errors can point there. */
+  policiesPath: (string | number)[];
   /** Empty means any host. */
   hostnames: string[];
   /** Empty means any path. */

@@ -337,3 +337,6 @@ export type RoutePolicies = z.infer<typeof routePoliciesSchema>;
 export type RawTarget = z.infer<typeof target>;
 export type RawMcpBackend = z.infer<typeof mcpBackend>;
 export type CorsConfig = z.infer<typeof cors>;
+export type JwtAuthConfig = z.infer<typeof jwtAuth>;
+export type McpAuthenticationConfig = z.infer<typeof mcpAuthentication>;
+export type RuleConfig = z.infer<typeof rule>;

@@ -1,14 +1,19 @@
+import type { Access } from "../policies/caller";
+import type { McpAuthorization } from "../policies/mcp-authorization";
 import type { ClientSink } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
 import type { Merged, Part } from "./merge";
 import type { ResponseHandler, Upstream } from "./upstream";
 
-/** Which HTTP request carried a call, for its log event. */
+/** The HTTP request that carried a call: who sent it, the route's rules, what to log. */
 export interface CallOrigin {
   route: string;
   path: string;
   /** The status the carrying HTTP request was answered with. */
   status: number;
+  access: Access;
+  /** The route's rules as they are now: a reload changes them for open sessions too. */
+  mcpAuthorization: McpAuthorization | undefined;
 }
 
 /**
@@ -21,6 +26,8 @@ export class ClientCall implements ResponseHandler {
   /** The target that served the call and the item it was about, for the log. */
   target: string | undefined;
   name: string | undefined;
+  /** Why a policy let the call through or hid items from it, for the log. */
+  reason: string | undefined;
   private waiting = 0;
   private parts: Part[] | undefined;
   private combine: ((parts: Part[]) => Merged) | undefined;

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { McpBackendSpec } from "../../../shared/config/model";
 import type { RequestEvent } from "../../../shared/log-event";
+import type { Access } from "../policies/caller";
+import type { CompiledRoute } from "../runtime";
+import type { CallOrigin } from "./client-call";
 import { ErrorCode } from "./jsonrpc";
 import type { RelaySession, SessionContext } from "./session";
 import type { SessionStore } from "./session-store";
@@ -12,7 +14,9 @@ export interface Exchange {
   path: string;
   /** The raw query string, parsed only by the few endpoints that read it. */
   query: string;
-  route: { name: string; backend: McpBackendSpec };
+  route: CompiledRoute;
+  /** Who is calling and what the route's rules see of the request. */
+  access: Access;
   /** Headers every answer carries (CORS). */
   headers: Record<string, string>;
   sessions: SessionStore;
@@ -29,6 +33,18 @@ export function sessionOr404(ex: Exchange, id: string): RelaySession | undefined
     rejectExchange(ex, 404, ErrorCode.InvalidRequest, message);
   }
   return session;
+}
+
+/** Where the calls of this request come from, as the session sees them. */
+export function callOrigin(ex: Exchange, status: number): CallOrigin {
+  const { route, access } = ex;
+  return {
+    route: route.name,
+    path: ex.path,
+    status,
+    access,
+    mcpAuthorization: route.mcpAuthorization,
+  };
 }
 
 /** An error answer in the JSON-RPC shape MCP clients print, logged with its reason. */

@@ -1,5 +1,5 @@
 import { SseStream } from "./client-sink";
-import { sessionOr404, type Exchange } from "./exchange";
+import { callOrigin, sessionOr404, type Exchange } from "./exchange";
 import { isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
@@ -24,7 +24,7 @@ export async function serveLegacySse(ex: Exchange): Promise<void> {
 }
 
 function openSession(ex: Exchange): void {
-  const session = new RelaySession(ex.route.backend, ex.sessionContext, (s) =>
+  const session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
     ex.sessions.delete(s),
   );
   ex.sessions.add(session);
@@ -39,7 +39,7 @@ async function receive(ex: Exchange): Promise<void> {
   if (!session) return;
   const body = await parseMessages(ex);
   if (!body) return;
-  const origin = { route: ex.route.name, path: ex.path, status: 202 };
+  const origin = callOrigin(ex, 202);
   ex.res.writeHead(202, ex.headers).end("Accepted");
   for (const message of body.messages) session.handle(message, undefined, origin);
   if (!body.messages.some(isRequest)) {

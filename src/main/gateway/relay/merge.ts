@@ -76,6 +76,7 @@ export function mergeLists(
   spec: ListSpec,
   namespace: Namespace,
   failureMode: FailureMode,
+  visible?: (target: string, name: string) => boolean,
 ): Merged {
   const error = failClosedError(parts, failureMode);
   if (error) return { error };
@@ -85,7 +86,9 @@ export function mergeLists(
     if (response.error) continue;
     const result = response.result ?? {};
     for (const item of (result[spec.key] ?? []) as Record<string, unknown>[]) {
-      item[spec.field] = namespace.expose(spec.kind, target, item[spec.field] as string);
+      const name = item[spec.field] as string;
+      if (visible && !visible(target, name)) continue;
+      item[spec.field] = namespace.expose(spec.kind, target, name);
       items.push(item);
     }
     if (typeof result.nextCursor === "string") next[target] = result.nextCursor;

@@ -58,6 +58,8 @@ export class RelaySession implements UpstreamEvents {
   private readonly callsByProgressToken = new Map<unknown, ClientCall>();
   private readonly serverRequests = new Map<number, ServerRequest>();
   private nextServerRequestId = 1;
+  /** The caller's latest token, forwarded to HTTP targets under `backendAuth.passthrough`. */
+  private forwardedToken: string | undefined;
   /** What targets sent while the client had no stream open; delivered when one opens. */
   private backlog: RpcMessage[] = [];
   private lastActivity = Date.now();
@@ -102,6 +104,7 @@ export class RelaySession implements UpstreamEvents {
    */
   handle(message: RpcMessage, reply: ClientSink | undefined, origin: CallOrigin): void {
     this.lastActivity = Date.now();
+    this.forwardedToken = origin.access.caller.token ?? this.forwardedToken;
     if (message.method === undefined) return this.answerServerRequest(message);
     if (message.id === undefined) return this.relayNotification(message);
 
@@ -218,7 +221,7 @@ export class RelaySession implements UpstreamEvents {
   ): Promise<StartedTarget | FailedTarget> {
     let upstream: Upstream;
     try {
-      upstream = await Upstream.connect(target, this);
+      upstream = await Upstream.connect(target, this, () => this.forwardedToken);
     } catch (error) {
       return { error: (error as Error).message };
     }
@@ -277,16 +280,26 @@ export class RelaySession implements UpstreamEvents {
     call.forward(upstream, params);
   }
 
-  /** Finds the target of a prefixed name, and records target and name on the call for the log. */
+  /**
+   * Finds the target of a prefixed name, and records target and name on the call for the log.
+   * An item the caller may not use is answered exactly like one that does not exist, so that a
+   * caller learns nothing about what is hidden from it.
+   */
   private locate(call: ClientCall, kind: ItemKind, exposed: string): Upstream | undefined {
     const resolved = this.namespace.resolve(kind, exposed);
     const upstream = resolved && this.byName.get(resolved.target);
-    if (!resolved || !upstream) {
+    if (resolved) {
+      call.target = resolved.target;
+      call.name = resolved.name;
+    }
+    const policy = call.origin.mcpAuthorization;
+    const decision =
+      resolved && policy?.decide(call.origin.access, kind, resolved.target, resolved.name);
+    call.reason = decision?.reason;
+    if (!upstream || (decision && !decision.allowed)) {
       call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${exposed}`);
       return undefined;
     }
-    call.target = resolved.target;
-    call.name = resolved.name;
     return upstream;
   }
 
@@ -301,8 +314,20 @@ export class RelaySession implements UpstreamEvents {
   // ---- calls that go to every target -----------------------------------------------------
 
   private fanOutList(call: ClientCall, params: Params | undefined, spec: ListSpec): void {
-    const merge = (parts: Part[]) =>
-      mergeLists(parts, spec, this.namespace, this.backend.failureMode);
+    const policy = call.origin.mcpAuthorization;
+    let hidden = 0;
+    const visible =
+      policy &&
+      ((target: string, name: string) => {
+        const { allowed } = policy.decide(call.origin.access, spec.kind, target, name);
+        if (!allowed) hidden++;
+        return allowed;
+      });
+    const merge = (parts: Part[]) => {
+      const merged = mergeLists(parts, spec, this.namespace, this.backend.failureMode, visible);
+      if (hidden > 0) call.reason = `mcpAuthorization hid ${hidden} of the ${spec.key}`;
+      return merged;
+    };
     if (this.upstreams.length === 1) {
       // A single target's own cursor passes through untouched.
       call.fanOut([{ upstream: this.upstreams[0] as Upstream, params }], merge);
@@ -369,6 +394,9 @@ export class RelaySession implements UpstreamEvents {
       target: call.target,
       name: call.name,
       session: this.id,
+      subject: call.origin.access.caller.subject,
+      issuer: call.origin.access.caller.issuer,
+      reason: call.reason,
       durationMs: call.durationMs,
       error,
     });

@@ -1,5 +1,5 @@
 import { PostReply, SseStream } from "./client-sink";
-import { rejectExchange, sessionOr404, type Exchange } from "./exchange";
+import { callOrigin, rejectExchange, sessionOr404, type Exchange } from "./exchange";
 import { ErrorCode, isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
@@ -38,7 +38,9 @@ async function post(ex: Exchange): Promise<void> {
       rejectExchange(ex, 400, ErrorCode.InvalidRequest, "initialize must be sent on its own");
       return;
     }
-    session = new RelaySession(ex.route.backend, ex.sessionContext, (s) => ex.sessions.delete(s));
+    session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
+      ex.sessions.delete(s),
+    );
     ex.sessions.add(session);
     headers = { ...ex.headers, "Mcp-Session-Id": session.id };
   } else {
@@ -46,7 +48,7 @@ async function post(ex: Exchange): Promise<void> {
     if (!session) return;
   }
 
-  const origin = { route: ex.route.name, path: ex.path, status: 200 };
+  const origin = callOrigin(ex, 200);
   let requests = 0;
   for (const message of messages) if (isRequest(message)) requests++;
   if (requests === 0) {

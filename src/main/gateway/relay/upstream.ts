@@ -47,9 +47,10 @@ export class Upstream {
   private constructor(
     readonly target: TargetSpec,
     private readonly events: UpstreamEvents,
+    credentials: Credentials,
   ) {
     this.name = target.name;
-    this.transport = createTransport(target);
+    this.transport = createTransport(target, credentials);
     const stderr = this.transport instanceof StdioClientTransport ? this.transport.stderr : null;
     if (stderr) this.captureStderr(stderr as Readable);
     this.transport.onmessage = (message) => this.receive(message as unknown as RpcMessage);
@@ -57,8 +58,12 @@ export class Upstream {
   }
 
   /** Spawns or connects; rejects with a message that says which target failed and why. */
-  static async connect(target: TargetSpec, events: UpstreamEvents): Promise<Upstream> {
-    const upstream = new Upstream(target, events);
+  static async connect(
+    target: TargetSpec,
+    events: UpstreamEvents,
+    credentials: Credentials,
+  ): Promise<Upstream> {
+    const upstream = new Upstream(target, events, credentials);
     try {
       await upstream.transport.start();
     } catch (error) {
@@ -238,7 +243,23 @@ export class Upstream {
   }
 }
 
-function createTransport(target: TargetSpec): Transport {
+/**
+ * The client's token for HTTP targets, when `backendAuth.passthrough` keeps it; otherwise the
+ * token never leaves the gateway (it authenticated the client to the gateway, not to the target).
+ */
+type Credentials = () => string | undefined;
+
+function withCredentials(credentials: Credentials): typeof fetch {
+  return (url, init) => {
+    const token = credentials();
+    if (token === undefined) return fetch(url, init);
+    const headers = new Headers(init?.headers);
+    headers.set("Authorization", `Bearer ${token}`);
+    return fetch(url, { ...init, headers });
+  };
+}
+
+function createTransport(target: TargetSpec, credentials: Credentials): Transport {
   switch (target.kind) {
     case "stdio":
       return new StdioClientTransport({
@@ -252,8 +273,10 @@ function createTransport(target: TargetSpec): Transport {
         stderr: "pipe",
       });
     case "mcp":
-      return new StreamableHTTPClientTransport(new URL(target.url));
+      return new StreamableHTTPClientTransport(new URL(target.url), {
+        fetch: withCredentials(credentials),
+      });
     case "sse":
-      return new SSEClientTransport(new URL(target.url));
+      return new SSEClientTransport(new URL(target.url), { fetch: withCredentials(credentials) });
   }
 }

@@ -1,0 +1,59 @@
+import type { IncomingMessage } from "node:http";
+import type { KeySource, TokenVerifier } from "./jwt";
+import { bearerToken } from "./bearer";
+import { ANONYMOUS, type Caller } from "./caller";
+
+export type JwtMode = "strict" | "optional" | "permissive";
+
+/** A refused request: what the client is told, and the reason for the log. */
+export interface Refusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  reason: string;
+}
+
+export type AuthOutcome = { caller: Caller; refusal?: undefined } | { refusal: Refusal };
+
+/** How a policy asks for a (better) token: jwtAuth and mcpAuthentication answer differently. */
+export type Challenge = (reason: string, tokenGiven: boolean, req: IncomingMessage) => Refusal;
+
+/**
+ * Bearer-token authentication with agentgateway's modes: `strict` wants a valid token;
+ * `optional` lets a request without one pass but refuses a bad one; `permissive` never refuses.
+ */
+export class Authenticator {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    private readonly mode: JwtMode,
+    private readonly challenge: Challenge,
+    /** `backendAuth.passthrough`: keep the token to forward it to the targets. */
+    private readonly keepToken: boolean,
+    private readonly keySources: KeySource[],
+  ) {}
+
+  async authenticate(req: IncomingMessage): Promise<AuthOutcome> {
+    const token = bearerToken(req);
+    if (token === undefined) {
+      if (this.mode !== "strict") return { caller: ANONYMOUS };
+      return { refusal: this.challenge("no bearer token found", false, req) };
+    }
+    const verdict = await this.verifier.verify(token);
+    if (!verdict.ok) {
+      if (this.mode === "permissive") return { caller: ANONYMOUS };
+      return { refusal: this.challenge(verdict.reason, true, req) };
+    }
+    return {
+      caller: {
+        claims: verdict.claims as Record<string, unknown>,
+        subject: verdict.subject,
+        issuer: verdict.issuer,
+        token: this.keepToken ? token : undefined,
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.keySources.map((source) => source.close()));
+  }
+}
