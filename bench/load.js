@@ -15,6 +15,7 @@ import { summarize } from "./lib/stats.js";
 /**
  * @typedef {object} LoadOptions
  * @property {string} url MCP endpoint
+ * @property {string} [bearer] token for gateways that authenticate callers
  * @property {number} sessions concurrent sessions
  * @property {number} seconds length of the measured window
  * @property {number} [warmupSeconds] calls before the window are not measured
@@ -36,11 +37,11 @@ import { summarize } from "./lib/stats.js";
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function runLoad({ url, sessions, seconds, warmupSeconds = 1, window }) {
+export async function runLoad({ url, bearer, sessions, seconds, warmupSeconds = 1, window }) {
   const failures = new Failures();
   const opened = await Promise.all(
     Array.from({ length: sessions }, async () => {
-      const session = new McpSession(url);
+      const session = new McpSession(url, bearer);
       try {
         await session.open();
         return session;

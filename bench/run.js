@@ -97,7 +97,7 @@ async function benchOne(system, sessions, options, commands) {
   const managed = new ManagedProcess(process.execPath, args, join(WORK_DIR, `${system.name}.log`));
   const sampler = startRssSampler(managed.pid, (id) => managed.remember(id));
   try {
-    await waitUntilAnswering(url, managed, READY_TIMEOUT_MS);
+    await waitUntilAnswering(url, managed, READY_TIMEOUT_MS, system.bearer);
     const { seconds, warmupSeconds } = options;
     // The system's own CPU time over the measured window: what one call costs the proxy,
     // whatever the load generator and the echo servers take from the same cores.
@@ -107,7 +107,8 @@ async function benchOne(system, sessions, options, commands) {
       start: () => (cpuAtStart = readCpuSeconds(managed.pid)),
       end: () => (cpuSeconds = readCpuSeconds(managed.pid) - cpuAtStart),
     };
-    const result = await runLoad({ url, sessions, seconds, warmupSeconds, window });
+    const { bearer } = system;
+    const result = await runLoad({ url, bearer, sessions, seconds, warmupSeconds, window });
     const cpuUsPerCall = (cpuSeconds * 1e6) / result.calls;
     return { ...row, result, rss: sampler.stop(), cpuUsPerCall };
   } catch (error) {

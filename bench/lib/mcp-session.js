@@ -1,16 +1,19 @@
 // A hand-written Streamable HTTP MCP client session on plain `fetch`. It is deliberately not
 // the SDK Client: it does the minimum per call, so the client costs little and is identical
 // for every system under test.
-/* global AbortSignal -- missing from the globals in eslint.config.js */
 import { extractResult } from "./jsonrpc-response.js";
 
 const PROTOCOL_VERSION = "2025-06-18";
 const REQUEST_TIMEOUT_MS = 10_000;
 
 export class McpSession {
-  /** @param {string} url the MCP endpoint, e.g. http://127.0.0.1:3000/mcp */
-  constructor(url) {
+  /**
+   * @param {string} url the MCP endpoint, e.g. http://127.0.0.1:3000/mcp
+   * @param {string} [bearer] a token sent as `Authorization: Bearer`, for gateways that want one
+   */
+  constructor(url, bearer) {
     this.url = url;
+    this.bearer = bearer;
     /** @type {string | undefined} */
     this.sessionId = undefined;
     this.protocolVersion = PROTOCOL_VERSION;
@@ -77,6 +80,7 @@ export class McpSession {
   #headers() {
     /** @type {Record<string, string>} */
     const headers = { accept: "application/json, text/event-stream" };
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
     if (this.sessionId) {
       headers["mcp-session-id"] = this.sessionId;
       headers["mcp-protocol-version"] = this.protocolVersion;

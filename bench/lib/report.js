@@ -56,6 +56,9 @@ export function renderReport(context, rows, commands) {
     "system's main process over the measured window divided by the calls in it: what one call",
     "costs the proxy itself. Gatehouse and supergateway start one stdio echo server per session",
     "(as MCP gateways must for stateful servers); mcp-proxy shares one among all sessions.",
+    "gatehouse+auth is the same relay enforcing: jwtAuth (strict, ES256) on every request and",
+    "three mcpAuthorization rules (allow, deny, require) on every call; the difference between",
+    "its row and gatehouse's is what enforcement costs.",
   ];
   const errorNotes = rows.filter((row) => row.result?.firstError);
   if (errorNotes.length > 0) {

@@ -3,16 +3,19 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createBenchIssuer } from "./bench-issuer.js";
 
 export const REPO_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const ECHO_SERVER = join(REPO_DIR, "bench/echo-server.js");
 const NODE = process.execPath;
+const benchIssuer = await createBenchIssuer();
 
 /**
  * @typedef {object} System
  * @property {string} name
  * @property {string} entry the script to run; the system is skipped when it does not exist
  * @property {(port: number, workDir: string) => string[]} args arguments after the entry
+ * @property {string} [bearer] the token every session sends
  */
 
 /** @type {System[]} */
@@ -25,7 +28,15 @@ export const SYSTEMS = [
   {
     name: "gatehouse",
     entry: join(REPO_DIR, "bin/gatehouse.js"),
-    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir)],
+    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir, "")],
+  },
+  {
+    // The same relay enforcing: every call verifies an ES256 token (cached after the first)
+    // and passes three CEL rules.
+    name: "gatehouse+auth",
+    entry: join(REPO_DIR, "bin/gatehouse.js"),
+    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir, benchIssuer.policies)],
+    bearer: benchIssuer.token,
   },
   {
     // Stateful Streamable HTTP on /mcp is its default; --host keeps it off other interfaces.
@@ -65,14 +76,15 @@ export const SYSTEMS = [
  * Writes an agentgateway-format config relaying to the stdio echo server.
  * @param {number} port
  * @param {string} workDir
+ * @param {string} policies a YAML `policies:` block for the mcp section, or ""
  * @returns {string} the config file's path
  */
-function writeGatehouseConfig(port, workDir) {
-  const path = join(workDir, "gatehouse.yaml");
+function writeGatehouseConfig(port, workDir, policies) {
+  const path = join(workDir, `gatehouse-${port}.yaml`);
   // JSON strings are valid YAML scalars, which spares quoting rules for paths.
   const yaml = `mcp:
   port: ${port}
-  targets:
+${policies}  targets:
   - name: echo
     stdio:
       cmd: ${JSON.stringify(NODE)}

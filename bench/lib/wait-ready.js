@@ -11,14 +11,15 @@ const PROBE_TEXT = "ready?";
  * @param {string} url
  * @param {import("./managed-process.js").ManagedProcess} managed
  * @param {number} timeoutMs
+ * @param {string} [bearer]
  */
-export async function waitUntilAnswering(url, managed, timeoutMs) {
+export async function waitUntilAnswering(url, managed, timeoutMs, bearer) {
   const deadline = Date.now() + timeoutMs;
   let lastError = "no attempt";
   while (Date.now() < deadline) {
     if (managed.hasExited) throw new Error(`exited (${await managed.exited}) before answering`);
     try {
-      const echoed = await probe(url);
+      const echoed = await probe(url, bearer);
       if (echoed === PROBE_TEXT) return;
       lastError = `echo answered "${echoed}"`;
     } catch (error) {
@@ -33,9 +34,10 @@ export async function waitUntilAnswering(url, managed, timeoutMs) {
  * One whole session, closed even when the echo fails, so that failed probes leave no
  * sessions (or, for some peers, processes) behind.
  * @param {string} url
+ * @param {string} [bearer]
  */
-async function probe(url) {
-  const session = new McpSession(url);
+async function probe(url, bearer) {
+  const session = new McpSession(url, bearer);
   await session.open();
   try {
     return await session.echo(PROBE_TEXT);
