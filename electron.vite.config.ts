@@ -12,6 +12,9 @@ export default defineConfig({
           index: resolve("src/main/index.ts"),
           cli: resolve("src/main/cli/main.ts"),
         },
+        // A native addon finds its binary relative to its own package: it cannot be bundled.
+        // (Only regular dependencies are kept external by default; keytar is optional.)
+        external: ["@github/keytar"],
       },
     },
   },
