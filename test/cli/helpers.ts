@@ -11,6 +11,15 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CLI = join(ROOT, "bin", "gatehouse.js");
 export const LAUNCH = join(ROOT, "scripts", "launch.js");
 
+/**
+ * Every CLI run gets a data folder of its own test file, never the developer's real one, so a
+ * local `gatehouse init` cannot change what the tests see.
+ */
+export const TEST_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  GATEHOUSE_DATA_DIR: mkdtempSync(join(tmpdir(), "gatehouse-data-")),
+};
+
 /** A process under test, with everything it has written so far. */
 export interface Running {
   child: ChildProcess;
@@ -33,7 +42,7 @@ export function start(
 ): Running {
   const child = spawn(process.execPath, [options.script ?? CLI, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: options.env ?? process.env,
+    env: options.env ?? TEST_ENV,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -66,8 +75,9 @@ export function start(
 export async function run(
   args: string[],
   timeoutMs = 15_000,
+  env?: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const proc = start(args);
+  const proc = start(args, { env });
   const { code } = await within(proc.exited, timeoutMs, `gatehouse ${args.join(" ")} to exit`);
   return { code, stdout: proc.stdout, stderr: proc.stderr };
 }

@@ -13,6 +13,7 @@ import {
   textOf,
   within,
   writeTemp,
+  TEST_ENV,
 } from "./helpers";
 
 let client: Client | undefined;
@@ -25,7 +26,7 @@ afterAll(removeTemps);
 
 /** The environment of a machine with no display (this one also lacks the Electron binary). */
 function headlessEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+  const env = { ...TEST_ENV };
   delete env.DISPLAY;
   delete env.WAYLAND_DISPLAY;
   return env;

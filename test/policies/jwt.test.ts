@@ -527,9 +527,15 @@ describe("key sources: loading", () => {
       '{"kty":"EC"}',
       'the inline jwks is not a JWKS: expected an object with a "keys" list',
     ],
-    ["an empty JWKS", '{"keys":[]}', "the inline jwks has no keys"],
   ])("refuses %s", async (_case, text, message) => {
     await expect(openKeySource(text, options())).rejects.toThrow(message);
+  });
+
+  it("accepts an empty JWKS (a keystore with every key deleted) and trusts no token", async () => {
+    const source = await openKeySource('{"keys":[]}', options());
+    expect(await source.find("any-kid")).toBeUndefined();
+    expect(source.unavailable).toBeUndefined();
+    await source.close();
   });
 
   it("refuses an HMAC (kty oct) key with a clear message", async () => {

@@ -6,7 +6,7 @@ import { ConfigError, formatProblem, type ConfigProblem } from "../config/proble
 import { watchFile } from "../config/watch";
 import { Gateway } from "../gateway/gateway";
 import { LogBus } from "../gateway/log-bus";
-import { CompileError, compileRuntime } from "../gateway/runtime";
+import { CompileError, compileRuntime, type Runtime } from "../gateway/runtime";
 
 export interface ServiceOptions {
   /** The config file; without it, the embedded default config runs. */
@@ -112,6 +112,27 @@ async function located(
 }
 
 /**
+ * Compiles a loaded config without serving it, hands the runtime to `use`, and releases it.
+ * Compile problems come out as a ConfigError located in the file.
+ */
+export async function withCompiledConfig<T>(
+  loaded: LoadedConfig,
+  options: Pick<ServiceOptions, "cwd">,
+  use: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
+  let runtime: Runtime | undefined;
+  await located(loaded, async () => {
+    runtime = await compileRuntime(loaded.gateway, { cwd: options.cwd });
+    return [];
+  });
+  try {
+    return await use(runtime as Runtime);
+  } finally {
+    await runtime?.close();
+  }
+}
+
+/**
  * Everything a start would check, without serving: the file, then the policies (CEL rules,
  * key files and URLs). Throws ConfigError; returns the warnings.
  */
@@ -120,10 +141,8 @@ export async function checkConfigFile(
   options: Pick<ServiceOptions, "env" | "cwd"> = {},
 ): Promise<{ loaded: LoadedConfig; warnings: ConfigProblem[] }> {
   const loaded = await loadConfigFile(path, options.env);
-  const warnings = await located(loaded, async () => {
-    const runtime = await compileRuntime(loaded.gateway, { cwd: options.cwd });
-    await runtime.close();
-    return runtime.warnings;
-  });
+  const warnings = await withCompiledConfig(loaded, options, async (runtime) =>
+    runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
+  );
   return { loaded, warnings };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { KeySource, TokenVerifier } from "./jwt";
+import type { KeySource, Rejected, TokenVerifier, Verified } from "./jwt";
 import { bearerToken } from "./bearer";
 import { ANONYMOUS, type Caller } from "./caller";
 
@@ -38,7 +38,7 @@ export class Authenticator {
       if (this.mode !== "strict") return { caller: ANONYMOUS };
       return { refusal: this.challenge("no bearer token found", false, req) };
     }
-    const verdict = await this.verifier.verify(token);
+    const verdict = await this.verify(token);
     if (!verdict.ok) {
       if (this.mode === "permissive") return { caller: ANONYMOUS };
       return { refusal: this.challenge(verdict.reason, true, req) };
@@ -51,6 +51,11 @@ export class Authenticator {
         token: this.keepToken ? token : undefined,
       },
     };
+  }
+
+  /** The verdict on a token: what `authenticate` acts on, and what token inspection shows. */
+  verify(token: string): Promise<Verified | Rejected> {
+    return this.verifier.verify(token);
   }
 
   async close(): Promise<void> {

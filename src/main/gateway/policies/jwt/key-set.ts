@@ -53,12 +53,10 @@ export async function parseKeySet(text: string, origin: string): Promise<KeySet>
     else byKid.set(imported.key.kid, imported.key);
   }
 
-  if (byKid.size === 0) {
-    throw new Error(
-      keys.length === 0
-        ? `${origin} has no keys`
-        : `${origin} has no usable keys: ${skipped.join("; ")}`,
-    );
+  // An empty set is legitimate (a keystore whose keys were all deleted: every token fails as
+  // signed by an unknown key); a set whose keys are all unusable is a mistake worth stopping for.
+  if (byKid.size === 0 && keys.length > 0) {
+    throw new Error(`${origin} has no usable keys: ${skipped.join("; ")}`);
   }
   return { byKid, fingerprint: JSON.stringify(keys), skipped };
 }

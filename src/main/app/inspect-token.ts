@@ -1,0 +1,55 @@
+import { decodeJwt, decodeProtectedHeader } from "jose";
+import type { Runtime } from "../gateway/runtime";
+
+export interface RouteVerdict {
+  /** `<listener>/<route>`, e.g. `mcp/default` or `bind/3000/route0`. */
+  route: string;
+  accepted: boolean;
+  /** The issuer (provider) that accepted the token. */
+  issuer?: string;
+  /** Why the route would refuse it, in the words of its 401. */
+  reason?: string;
+}
+
+export interface TokenInspection {
+  header?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  /** Set when the token cannot even be decoded. */
+  malformed?: string;
+  /** One verdict per route that authenticates callers. */
+  verdicts: RouteVerdict[];
+}
+
+/**
+ * Decodes a token and asks every authenticating route of a runtime whether it would accept it,
+ * through the very authenticators that serve requests, so the answer cannot drift from the
+ * gateway's behaviour. Without a runtime it only decodes.
+ */
+export async function inspectToken(token: string, runtime?: Runtime): Promise<TokenInspection> {
+  const inspection: TokenInspection = { verdicts: [] };
+  try {
+    inspection.header = decodeProtectedHeader(token) as Record<string, unknown>;
+    inspection.claims = decodeJwt(token) as Record<string, unknown>;
+  } catch (error) {
+    inspection.malformed = (error as Error).message;
+  }
+  for (const listener of runtime?.listeners ?? []) {
+    for (const route of listener.routes) {
+      if (route.authenticators.length === 0) continue;
+      const verdict: RouteVerdict = {
+        route: `${listener.spec.name}/${route.name}`,
+        accepted: true,
+      };
+      for (const authenticator of route.authenticators) {
+        const result = await authenticator.verify(token);
+        if (!result.ok) {
+          Object.assign(verdict, { accepted: false, reason: result.reason });
+          break;
+        }
+        verdict.issuer = result.issuer;
+      }
+      inspection.verdicts.push(verdict);
+    }
+  }
+  return inspection;
+}
