@@ -29,6 +29,8 @@ export interface RequestEvent {
   durationMs: number;
   /** Why the request failed, in words for a person. */
   error?: string;
+  /** Set when a policy refused it (authentication, authorization, mcpAuthorization). */
+  denied?: boolean;
 }
 
 /** Something the gateway wants a person to know that is not tied to one request. */
@@ -42,4 +44,16 @@ export interface NoticeEvent {
   session?: string;
 }
 
-export type GatewayEvent = RequestEvent | NoticeEvent;
+/** A target of one session changed state: spawned or connecting, ready, failed, or closed. */
+export interface TargetEvent {
+  kind: "target";
+  time: number;
+  target: string;
+  session: string;
+  state: "starting" | "up" | "failed" | "closed";
+  error?: string;
+  /** The target's last stderr lines, when it failed. */
+  stderrTail?: string[];
+}
+
+export type GatewayEvent = RequestEvent | NoticeEvent | TargetEvent;

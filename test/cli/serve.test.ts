@@ -33,7 +33,13 @@ afterAll(removeTemps);
 
 async function serveDemo(extraArgs: string[] = []) {
   const port = await freePort();
-  const gateway = start(["-f", writeTemp("config.yaml", demoConfig(port)), ...extraArgs]);
+  const gateway = start([
+    "-f",
+    writeTemp("config.yaml", demoConfig(port)),
+    "--admin-port",
+    "0",
+    ...extraArgs,
+  ]);
   await serving(gateway, port);
   return { gateway, port };
 }
@@ -81,7 +87,9 @@ describe("gatehouse serving a config file", () => {
         .filter(Boolean)
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     await waitFor("the tools/call event", () => events().some((e) => e.method === "tools/call"));
-    expect(events().every((event) => event.kind === "request")).toBe(true);
+    expect(events().every((event) => ["request", "target"].includes(event.kind as string))).toBe(
+      true,
+    );
     expect(events().find((e) => e.method === "tools/call")).toMatchObject({
       status: 200,
       httpMethod: "POST",
@@ -107,7 +115,7 @@ describe("gatehouse serving a config file", () => {
 
   it("exits 1 on an invalid config, listing its problems as check does", async () => {
     const file = writeTemp("config.yaml", "mcp:\n  port: 1\n  targets: []\n  colour: blue\n");
-    const gateway = start(["-f", file]);
+    const gateway = start(["-f", file, "--admin-port", "0"]);
     const { code } = await within(gateway.exited, 10_000, "the gateway to give up");
     expect(code).toBe(1);
     expect(gateway.stderr).toMatch(new RegExp(`^${escapeRegExp(file)}:4:3: mcp\\.colour: `, "m"));
@@ -120,7 +128,7 @@ describe("gatehouse serving a config file", () => {
     blocker = listening;
     await new Promise<void>((resolve) => listening.listen(port, "127.0.0.1", resolve));
 
-    const gateway = start(["-f", writeTemp("config.yaml", demoConfig(port))]);
+    const gateway = start(["-f", writeTemp("config.yaml", demoConfig(port)), "--admin-port", "0"]);
     const { code } = await within(gateway.exited, 10_000, "the gateway to give up");
     expect(code).toBe(1);
     expect(gateway.stderr).toContain(`port ${port}`);

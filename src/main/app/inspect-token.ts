@@ -1,24 +1,6 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
+import type { RouteVerdict, TokenInspection } from "../../shared/ui-api";
 import type { Runtime } from "../gateway/runtime";
-
-export interface RouteVerdict {
-  /** `<listener>/<route>`, e.g. `mcp/default` or `bind/3000/route0`. */
-  route: string;
-  accepted: boolean;
-  /** The issuer (provider) that accepted the token. */
-  issuer?: string;
-  /** Why the route would refuse it, in the words of its 401. */
-  reason?: string;
-}
-
-export interface TokenInspection {
-  header?: Record<string, unknown>;
-  claims?: Record<string, unknown>;
-  /** Set when the token cannot even be decoded. */
-  malformed?: string;
-  /** One verdict per route that authenticates callers. */
-  verdicts: RouteVerdict[];
-}
 
 /**
  * Decodes a token and asks every authenticating route of a runtime whether it would accept it,

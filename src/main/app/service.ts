@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import defaultConfigText from "../../../resources/default-config.yaml?raw";
 import { version } from "../../../package.json";
@@ -44,33 +45,68 @@ export class GatehouseService {
     return this.loaded;
   }
 
+  /** The config file, or undefined when the embedded default config runs. */
+  get configPath(): string | undefined {
+    return this.options.configPath;
+  }
+
   /** Loads the config and starts listening; throws ConfigError or a listen error. */
   async start(): Promise<void> {
     this.loaded = await this.load();
     await this.apply(this.loaded);
     const path = this.options.configPath;
-    if (path) this.stopWatching = watchFile(resolve(path), () => void this.reload());
+    // A save by applyConfigText was applied already; its file event must not apply it again.
+    if (path)
+      this.stopWatching = watchFile(resolve(path), () => void this.reload({ ifChanged: true }));
   }
 
   /**
    * Applies the config file as it is now. An invalid file, or one whose ports cannot be bound,
    * changes nothing: the previous config keeps serving and the log says what is wrong, where.
    */
-  reload(): Promise<void> {
-    this.reloading = this.reloading.then(async () => {
+  reload(options: { ifChanged?: boolean } = {}): Promise<void> {
+    return this.oneAtATime(() => this.reloadFile(options.ifChanged ?? false)).catch(
+      () => undefined,
+    );
+  }
+
+  /**
+   * Validates a config text exactly as a start would (schema, then CEL rules and key sources),
+   * without serving it. Throws a ConfigError located in the text; returns the warnings.
+   */
+  async checkConfigText(text: string): Promise<ConfigProblem[]> {
+    const loaded = parseConfig(text, this.options.configPath ?? DEFAULT_CONFIG_NAME, this.env);
+    return withCompiledConfig(loaded, this.options, async (runtime) =>
+      runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
+    );
+  }
+
+  /**
+   * Validates a config text, and only if it is valid writes it to the config file as given
+   * (comments and all) and reloads. Throws a ConfigError when it is not valid, or the reason the
+   * reload failed; either way the file is left as it was. Returns the warnings.
+   */
+  applyConfigText(text: string): Promise<ConfigProblem[]> {
+    const path = this.options.configPath;
+    if (!path) {
+      const refusal =
+        "the embedded default config cannot be changed: run `gatehouse init` to write a config " +
+        "of your own, or start Gatehouse with -f <config file>";
+      return Promise.reject(new Error(refusal));
+    }
+    return this.oneAtATime(async () => {
+      const warnings = await this.checkConfigText(text);
+      const previous = this.loaded?.text;
+      await writeFile(path, text);
       try {
-        const next = await this.load();
-        await this.apply(next);
-        this.loaded = next;
-        this.bus.notice("info", `config reloaded from ${next.file}`);
+        await this.reloadFile(false);
       } catch (error) {
-        this.bus.notice(
-          "error",
-          `config not applied, the previous config keeps serving:\n${(error as Error).message}`,
-        );
+        // Valid but not servable (a port in use): the file goes back to what still serves.
+        if (previous !== undefined) await writeFile(path, previous);
+        throw error;
       }
+      return warnings;
     });
-    return this.reloading;
   }
 
   async stop(): Promise<void> {
@@ -86,11 +122,42 @@ export class GatehouseService {
     for (const warning of warnings) this.bus.notice("warn", formatProblem(warning));
   }
 
+  /** Config changes run one after another, each on the config the previous one left. */
+  private oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.reloading.then(task);
+    this.reloading = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Reloads the file; a failure is reported on the bus and thrown. */
+  private async reloadFile(ifChanged: boolean): Promise<void> {
+    try {
+      const next = await this.load();
+      if (ifChanged && next.text === this.loaded?.text) return;
+      await this.apply(next);
+      this.loaded = next;
+      this.bus.notice("info", `config reloaded from ${next.file}`);
+    } catch (error) {
+      this.bus.notice(
+        "error",
+        `config not applied, the previous config keeps serving:\n${(error as Error).message}`,
+      );
+      throw error;
+    }
+  }
+
+  private get env(): NodeJS.ProcessEnv {
+    return this.options.env ?? process.env;
+  }
+
   private load(): Promise<LoadedConfig> {
-    const { configPath, env = process.env } = this.options;
+    const { configPath } = this.options;
     return configPath
-      ? loadConfigFile(configPath, env)
-      : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, env));
+      ? loadConfigFile(configPath, this.env)
+      : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, this.env));
   }
 }
 

@@ -1,4 +1,4 @@
-import type { GatewayEvent, NoticeEvent, RequestEvent } from "../../shared/log-event";
+import type { GatewayEvent, NoticeEvent, RequestEvent, TargetEvent } from "../../shared/log-event";
 import type { LogBus } from "../gateway/log-bus";
 
 export type LogFormat = "text" | "json";
@@ -29,7 +29,14 @@ export function printEvents(
 }
 
 function formatText(event: GatewayEvent): string {
-  return event.kind === "request" ? formatRequest(event) : formatNotice(event);
+  switch (event.kind) {
+    case "request":
+      return formatRequest(event);
+    case "notice":
+      return formatNotice(event);
+    case "target":
+      return formatTarget(event);
+  }
 }
 
 function formatRequest(e: RequestEvent): string {
@@ -78,6 +85,14 @@ function formatNotice(e: NoticeEvent): string {
     ["mcp.session.id", e.session],
   ]);
   return `${new Date(e.time).toISOString()}\t${e.level}\t${e.message}${where ? ` ${where}` : ""}`;
+}
+
+/** Like a notice: `target demo up`, with the error when it failed (its stderr was printed already). */
+function formatTarget(e: TargetEvent): string {
+  const level = e.state === "failed" ? "error" : "info";
+  const error = e.error ? `: ${e.error}` : "";
+  const where = keyValues([["mcp.session.id", e.session]]);
+  return `${new Date(e.time).toISOString()}\t${level}\ttarget ${e.target} ${e.state}${error} ${where}`;
 }
 
 function keyValues(fields: [string, string | number | undefined][]): string {

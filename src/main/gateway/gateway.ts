@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GatewayConfig } from "../../shared/config/model";
+import type { GatewayConfig, ListenerSpec, RouteSpec } from "../../shared/config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
 import type { Refusal } from "./policies/authenticator";
@@ -11,6 +11,7 @@ import type { Exchange } from "./relay/exchange";
 import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
 import { SessionStore } from "./relay/session-store";
+import { listAllTools, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
 import { matchRoute } from "./routes";
 import {
@@ -47,6 +48,8 @@ type Report = (status: number, fields?: Partial<RequestEvent>) => void;
  */
 export class Gateway {
   readonly sessions = new SessionStore(30 * 60_000);
+  /** While paused every request is answered 503; sessions and their targets stay. */
+  paused = false;
   private readonly listeners = new Map<string, ActiveListener>();
   private readonly sessionContext: SessionContext;
   private runtime: Runtime | undefined;
@@ -62,6 +65,24 @@ export class Gateway {
   /** The URL of every listener, e.g. `http://127.0.0.1:3000`. */
   get urls(): string[] {
     return [...this.listeners.values()].map((listener) => listener.url);
+  }
+
+  /** The URL a listener of the applied config serves on (its real port, also for port 0). */
+  urlOf(listener: ListenerSpec): string | undefined {
+    return this.listeners.get(listenerKey(listener.address, listener.port))?.url;
+  }
+
+  /** The compiled config being served now, for tools that must decide exactly as it does. */
+  get currentRuntime(): Runtime | undefined {
+    return this.runtime;
+  }
+
+  /**
+   * Every tool of a route's targets, as no policy filters them: an in-process session with open
+   * access, closed again. It does not appear in the log.
+   */
+  listTools(route: RouteSpec): Promise<ListedTool[]> {
+    return listAllTools(route, this.sessionContext);
   }
 
   /**
@@ -161,6 +182,7 @@ export class Gateway {
       report(status, { error: message });
     };
 
+    if (this.paused) return refuse(503, "Gatehouse is paused");
     if (!route) return refuse(404, `no route matches ${path}`);
     if (isLoopbackAddress(listener.spec.address)) {
       const violation = loopbackViolation(
@@ -221,6 +243,7 @@ export class Gateway {
           reason: refusal.reason,
           subject: caller.subject,
           issuer: caller.issuer,
+          denied: true,
         });
       })
       .catch(failed);

@@ -1,5 +1,6 @@
 import { resolveConfigPath } from "../../app/initial-config";
-import { inspectToken, type TokenInspection } from "../../app/inspect-token";
+import type { TokenInspection } from "../../../shared/ui-api";
+import { inspectToken } from "../../app/inspect-token";
 import { LocalIssuer } from "../../app/local-issuer";
 import { withCompiledConfig } from "../../app/service";
 import { loadConfigFile, type LoadedConfig } from "../../config/load";

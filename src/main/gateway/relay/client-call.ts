@@ -28,6 +28,8 @@ export class ClientCall implements ResponseHandler {
   name: string | undefined;
   /** Why a policy let the call through or hid items from it, for the log. */
   reason: string | undefined;
+  /** Whether mcpAuthorization refused it, for the log. */
+  denied = false;
   private waiting = 0;
   private parts: Part[] | undefined;
   private combine: ((parts: Part[]) => Merged) | undefined;

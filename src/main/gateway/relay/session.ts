@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
+import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
 import { ClientCall, type CallOrigin } from "./client-call";
 import type { ClientSink, SseStream } from "./client-sink";
@@ -13,7 +14,7 @@ import {
   type ListSpec,
   type Part,
 } from "./merge";
-import { Namespace, type ItemKind } from "./namespace";
+import { Namespace, type ItemKind, type Resolved } from "./namespace";
 import { Upstream, type UpstreamEvents } from "./upstream";
 
 export interface SessionContext {
@@ -87,6 +88,11 @@ export class RelaySession implements UpstreamEvents {
     return this.calls.size > 0 || this.hasStream ? 0 : now - this.lastActivity;
   }
 
+  /** The target and own name of an item this session exposed, e.g. after a list. */
+  resolve(kind: ItemKind, exposed: string): Resolved | undefined {
+    return this.namespace.resolve(kind, exposed);
+  }
+
   attachStream(stream: SseStream): void {
     this.stream = stream;
     const waiting = this.backlog;
@@ -138,6 +144,7 @@ export class RelaySession implements UpstreamEvents {
     this.calls.clear();
     this.stream?.close();
     this.callsByProgressToken.clear();
+    for (const upstream of this.upstreams) this.reportTarget(upstream.name, "closed");
     await Promise.all(this.upstreams.map((upstream) => upstream.close()));
   }
 
@@ -192,6 +199,7 @@ export class RelaySession implements UpstreamEvents {
       started.length === 0 ||
       (failures.length > 0 && this.backend.failureMode === "failClosed");
     if (giveUp) {
+      for (const { target } of started) this.reportTarget(target, "closed");
       await Promise.all(started.map(({ upstream }) => upstream.close()));
       if (!this.closed) {
         call.failInternal(failures.join("; "));
@@ -219,20 +227,26 @@ export class RelaySession implements UpstreamEvents {
     target: TargetSpec,
     params: Params | undefined,
   ): Promise<StartedTarget | FailedTarget> {
+    this.reportTarget(target.name, "starting");
     let upstream: Upstream;
     try {
       upstream = await Upstream.connect(target, this, () => this.forwardedToken);
     } catch (error) {
-      return { error: (error as Error).message };
+      const message = (error as Error).message;
+      this.reportTarget(target.name, "failed", { error: message });
+      return { error: message };
     }
     const response = await upstream.call("initialize", params, this.context.initializeTimeoutMs);
     if (response.error || !response.result) {
       await upstream.close();
       const reason = response.error?.message ?? "an empty answer";
-      return {
-        error: upstream.alive ? `target "${target.name}" refused initialize: ${reason}` : reason,
-      };
+      const error = upstream.alive
+        ? `target "${target.name}" refused initialize: ${reason}`
+        : reason;
+      this.reportTarget(target.name, "failed", { error, stderrTail: upstream.stderrLines });
+      return { error };
     }
+    this.reportTarget(target.name, "up");
     return { target: target.name, upstream, result: response.result };
   }
 
@@ -296,7 +310,8 @@ export class RelaySession implements UpstreamEvents {
     const decision =
       resolved && policy?.decide(call.origin.access, kind, resolved.target, resolved.name);
     call.reason = decision?.reason;
-    if (!upstream || (decision && !decision.allowed)) {
+    call.denied = decision?.allowed === false;
+    if (!upstream || call.denied) {
       call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${exposed}`);
       return undefined;
     }
@@ -399,6 +414,22 @@ export class RelaySession implements UpstreamEvents {
       reason: call.reason,
       durationMs: call.durationMs,
       error,
+      ...(call.denied && { denied: true }),
+    });
+  }
+
+  private reportTarget(
+    target: string,
+    state: TargetEvent["state"],
+    failure?: Pick<TargetEvent, "error" | "stderrTail">,
+  ): void {
+    this.context.bus.emit({
+      kind: "target",
+      time: Date.now(),
+      target,
+      session: this.id,
+      state,
+      ...failure,
     });
   }
 
@@ -501,5 +532,9 @@ export class RelaySession implements UpstreamEvents {
       if (request.upstream === upstream) this.serverRequests.delete(id);
     }
     this.context.bus.notice("error", reason, { target: upstream.name, session: this.id });
+    this.reportTarget(upstream.name, "failed", {
+      error: reason,
+      stderrTail: upstream.stderrLines,
+    });
   }
 }

@@ -77,6 +77,11 @@ export class Upstream {
     return this.failure === undefined;
   }
 
+  /** The target's last stderr lines, for a person working out why it failed. */
+  get stderrLines(): string[] {
+    return [...this.stderrTail];
+  }
+
   /** The process id of a stdio target, so that an exiting gateway can leave no orphan. */
   get pid(): number | null {
     return this.transport instanceof StdioClientTransport ? this.transport.pid : null;

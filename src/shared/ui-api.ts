@@ -1,0 +1,265 @@
+/**
+ * The one typed contract between the UI and the app. The renderer calls nothing else: in
+ * Electron the preload bridge carries it over IPC, in a browser the admin server carries it
+ * over HTTP (calls) and server-sent events (live events). Main validates every argument.
+ * Nothing here ever carries private key material.
+ */
+import type { GatewayEvent, RequestEvent } from "./log-event";
+
+// ---- gateway status ------------------------------------------------------------------------
+
+export type TargetState = "idle" | "starting" | "up" | "failed";
+
+export interface TargetStatus {
+  name: string;
+  kind: "stdio" | "mcp" | "sse";
+  /** The command line or URL, as the config gives it. */
+  detail: string;
+  /** The latest state seen in any session: `idle` until a client first connects. */
+  state: TargetState;
+  error?: string;
+  stderrTail?: string[];
+}
+
+export interface RouteStatus {
+  name: string;
+  /** The endpoint a client uses, e.g. http://localhost:3000/mcp. */
+  endpoint: string;
+  /** Policies in force on the route, e.g. ["jwtAuth", "mcpAuthorization"]. */
+  policies: string[];
+  targets: TargetStatus[];
+}
+
+export interface ListenerStatus {
+  name: string;
+  url: string;
+  routes: RouteStatus[];
+}
+
+export interface GatewayStatus {
+  version: string;
+  paused: boolean;
+  /** The config file, or "(embedded default config)". */
+  configSource: string;
+  listeners: ListenerStatus[];
+  sessions: number;
+  /** Since the app started. */
+  counts: { allowed: number; denied: number };
+}
+
+// ---- config --------------------------------------------------------------------------------
+
+export interface ConfigProblemInfo {
+  line: number;
+  col: number;
+  path: string;
+  message: string;
+}
+
+export interface ConfigDocument {
+  /** The file, or undefined for the embedded default config (which cannot be edited). */
+  path?: string;
+  /** The text of the config that is running now. */
+  text: string;
+}
+
+export interface ConfigCheck {
+  problems: ConfigProblemInfo[];
+  warnings: ConfigProblemInfo[];
+}
+
+/** Applied: the file was written and the reload took it. Not applied: nothing changed. */
+export type ApplyResult =
+  | { applied: true; warnings: ConfigProblemInfo[] }
+  | { applied: false; problems: ConfigProblemInfo[]; message: string };
+
+// ---- keystore, identities, tokens ----------------------------------------------------------
+
+export type KeyAlgorithmName = "RS256" | "ES256" | "EdDSA";
+
+export interface KeySummary {
+  kid: string;
+  alg: KeyAlgorithmName;
+  bits?: number;
+  label: string;
+  created: string;
+  state: "active" | "retired";
+  canSign: boolean;
+}
+
+export interface IdentitySummary {
+  name: string;
+  claims: Record<string, unknown>;
+  issuer?: string;
+  audience?: string | string[];
+}
+
+export interface MintedToken {
+  token: string;
+  kid: string;
+  claims: Record<string, unknown>;
+  expiresAt: string;
+}
+
+export interface RouteVerdict {
+  route: string;
+  accepted: boolean;
+  issuer?: string;
+  reason?: string;
+}
+
+export interface TokenInspection {
+  header?: Record<string, unknown>;
+  claims?: Record<string, unknown>;
+  malformed?: string;
+  verdicts: RouteVerdict[];
+}
+
+// ---- playground, access matrix, client setup ------------------------------------------------
+
+export interface ToolSummary {
+  name: string;
+  description?: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** Who the playground connects as: a saved identity (a token is minted for it) or a token. */
+export type Caller = { identity: string } | { token: string } | { anonymous: true };
+
+export interface PlaygroundSession {
+  id: string;
+  endpoint: string;
+  /** The tools this caller sees through the gateway (after mcpAuthorization). */
+  tools: ToolSummary[];
+}
+
+export interface ToolCallOutcome {
+  ok: boolean;
+  /** The tool's result content when it ran. */
+  content?: unknown[];
+  /** Why it failed or was refused, as the gateway answered. */
+  error?: string;
+}
+
+export interface AccessCell {
+  allowed: boolean;
+  /** The deciding rule, or why it was denied. */
+  reason: string;
+}
+
+export interface AccessMatrix {
+  route: string;
+  identities: string[];
+  /** Every tool of every target, unfiltered, as `target/name`. */
+  tools: { target: string; name: string; exposed: string }[];
+  /** cells[identity][tool], in the order of `identities` and `tools`. */
+  cells: AccessCell[][];
+}
+
+export interface ClientSnippet {
+  client: "Claude Desktop" | "Cursor" | "VS Code" | "MCP Inspector";
+  /** Where it goes, e.g. `~/.cursor/mcp.json`. */
+  where: string;
+  text: string;
+}
+
+export interface ClientSetup {
+  endpoint: string;
+  token?: string;
+  expiresAt?: string;
+  snippets: ClientSnippet[];
+}
+
+// ---- events --------------------------------------------------------------------------------
+
+/** A request or notice as the live log shows it: with an id, and whether a policy refused it. */
+export type LogEntry = RequestEvent & { id: number; denied: boolean };
+
+export type UiEvent =
+  | { type: "request"; entry: LogEntry }
+  | { type: "notice"; event: Extract<GatewayEvent, { kind: "notice" }> }
+  | { type: "status"; status: GatewayStatus };
+
+// ---- the API -------------------------------------------------------------------------------
+
+export interface UiApi {
+  status(): Promise<GatewayStatus>;
+  setPaused(paused: boolean): Promise<GatewayStatus>;
+
+  readConfig(): Promise<ConfigDocument>;
+  /** Validates text as the gateway would load it (schema, CEL, key sources), without applying. */
+  checkConfig(text: string): Promise<ConfigCheck>;
+  /** Validates, then writes the file as given (comments kept) and waits for the reload. */
+  applyConfig(text: string): Promise<ApplyResult>;
+
+  listKeys(): Promise<KeySummary[]>;
+  createKey(
+    alg: KeyAlgorithmName,
+    bits: 2048 | 3072 | null,
+    label: string | null,
+  ): Promise<KeySummary>;
+  importKey(material: string, label: string | null): Promise<KeySummary[]>;
+  /** The public JWKS as JSON text. */
+  exportJwks(): Promise<string>;
+  retireKey(kid: string): Promise<KeySummary>;
+  deleteKey(kid: string): Promise<void>;
+
+  listIdentities(): Promise<IdentitySummary[]>;
+  saveIdentity(identity: IdentitySummary): Promise<IdentitySummary>;
+  removeIdentity(name: string): Promise<void>;
+
+  /** ttl like "1h", "15m", "7d". */
+  mintToken(
+    identity: string | null,
+    claims: Record<string, unknown> | null,
+    ttl: string,
+  ): Promise<MintedToken>;
+  inspectToken(token: string): Promise<TokenInspection>;
+
+  /** The newest log entries first, at most `limit` (the live log's first page). */
+  recentRequests(limit: number): Promise<LogEntry[]>;
+
+  connectPlayground(caller: Caller): Promise<PlaygroundSession>;
+  callTool(
+    sessionId: string,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<ToolCallOutcome>;
+  disconnectPlayground(sessionId: string): Promise<void>;
+
+  accessMatrix(): Promise<AccessMatrix[]>;
+  clientSetup(identity: string | null): Promise<ClientSetup>;
+}
+
+export type UiMethod = keyof UiApi;
+
+/** Every method, in one list, so the IPC and HTTP adapters and their validation stay complete. */
+export const UI_METHODS = [
+  "status",
+  "setPaused",
+  "readConfig",
+  "checkConfig",
+  "applyConfig",
+  "listKeys",
+  "createKey",
+  "importKey",
+  "exportJwks",
+  "retireKey",
+  "deleteKey",
+  "listIdentities",
+  "saveIdentity",
+  "removeIdentity",
+  "mintToken",
+  "inspectToken",
+  "recentRequests",
+  "connectPlayground",
+  "callTool",
+  "disconnectPlayground",
+  "accessMatrix",
+  "clientSetup",
+] as const satisfies readonly UiMethod[];
+
+/** The renderer's view: the calls, plus a live event stream. */
+export interface UiClient extends UiApi {
+  subscribe(listener: (event: UiEvent) => void): () => void;
+}
