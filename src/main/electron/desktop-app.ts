@@ -1,51 +1,103 @@
 import { join } from "node:path";
-import { app, BrowserWindow, dialog } from "electron";
+import { pathToFileURL } from "node:url";
+import { app, dialog, ipcMain } from "electron";
+import { resolveConfigPath } from "../app/initial-config";
+import { LocalIssuer } from "../app/local-issuer";
 import { GatehouseService } from "../app/service";
+import { UiBackend } from "../app/ui-backend";
+import { createDispatcher } from "../app/ui-dispatch";
+import { dataDir } from "../keystore/data-dir";
+import { confineWebContents } from "./harden";
+import { isAppPage, registerUiIpc } from "./ipc";
+import { DENIAL_LOG_ROUTE, mainWindow } from "./main-window";
+import { createTray } from "./tray";
 
 /**
- * The desktop shell: one instance, the same service as the headless mode, a window for the UI.
- * Quitting stops the gateway, which ends every stdio target it spawned.
+ * The desktop shell: one instance, the same service and UI backend as the headless mode, a
+ * window for the UI and a tray menu. Closing the window keeps the gateway running in the tray;
+ * quitting stops the gateway, which ends every stdio target it spawned.
  */
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const root = app.getAppPath();
-  const service = new GatehouseService({
-    // The default config runs the demo server through the CLI, with Electron's binary as Node.
-    env: {
-      ...process.env,
-      GATEHOUSE_NODE: process.execPath,
-      GATEHOUSE_CLI: join(root, "out/main/cli.js"),
-    },
-  });
-  let window: BrowserWindow | undefined;
-
-  const openWindow = () => {
-    window = new BrowserWindow({
-      width: 1100,
-      height: 760,
-      title: "Gatehouse",
-      webPreferences: {
-        preload: join(root, "out/preload/index.cjs"),
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-      },
-    });
-    void window.loadFile(join(root, "out/renderer/index.html"));
-    window.on("closed", () => (window = undefined));
+  const indexPath = join(root, "out/renderer/index.html");
+  // The default config runs the demo server through the CLI, with Electron's binary as Node.
+  const env = {
+    ...process.env,
+    GATEHOUSE_NODE: process.execPath,
+    GATEHOUSE_CLI: join(root, "out/main/cli.js"),
   };
+  const dir = dataDir(env);
+  // As headless without -f: the config `gatehouse init` wrote, else the embedded default.
+  const service = new GatehouseService({ env, configPath: resolveConfigPath(undefined, dir) });
+  const backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env), dataDir: dir });
+  const subscribe = backend.subscribe.bind(backend);
 
-  app.on("second-instance", () => (window ? window.focus() : openWindow()));
-  app.on("before-quit", () => void service.stop());
+  confineWebContents(app);
+  registerUiIpc(ipcMain, createDispatcher(backend), isAppPage(pathToFileURL(indexPath).href));
+
+  let tray: ReturnType<typeof createTray> | undefined;
+  const window = mainWindow({
+    preloadPath: join(root, "out/preload/index.cjs"),
+    indexPath,
+    subscribe,
+    onClosed: () => tray?.refresh(),
+  });
+
+  app.on("second-instance", () => window.show());
+  app.on("activate", () => window.show());
+  // Without this handler Electron quits when the last window closes; the tray keeps running.
+  app.on("window-all-closed", () => undefined);
+  quitAfterStopping(async () => {
+    tray?.destroy();
+    await backend.close();
+    await service.stop();
+  });
+  // No orphans: if Electron exits without a clean stop, its stdio targets go with it.
+  process.on("exit", () => {
+    for (const pid of service.gateway.sessions.pids()) killQuietly(pid);
+  });
+
   app.whenReady().then(async () => {
     try {
       await service.start();
+      await backend.start();
     } catch (error) {
       dialog.showErrorBox("Gatehouse cannot start", (error as Error).message);
       app.quit();
       return;
     }
-    openWindow();
+    tray = createTray({
+      api: backend,
+      subscribe,
+      isWindowOpen: window.isOpen,
+      openWindow: () => window.show(),
+      openDenialLog: () => window.show(DENIAL_LOG_ROUTE),
+      quit: () => app.quit(),
+    });
+    window.show();
   });
+}
+
+/** Holds the first quit until `stop` has finished (children ended), then quits for real. */
+function quitAfterStopping(stop: () => Promise<void>): void {
+  let stopping = false;
+  app.on("before-quit", (event) => {
+    if (stopping) return;
+    stopping = true;
+    event.preventDefault();
+    // A failing stop must not keep the app alive: the exit handler still ends the children.
+    stop()
+      .catch(() => undefined)
+      .finally(() => app.quit());
+  });
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
 }

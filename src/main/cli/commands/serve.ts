@@ -1,7 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { version } from "../../../../package.json";
 import { startAdminServer, type AdminServer } from "../../admin/admin-server";
 import { resolveConfigPath } from "../../app/initial-config";
+import { LocalIssuer } from "../../app/local-issuer";
 import { GatehouseService } from "../../app/service";
+import { UiBackend } from "../../app/ui-backend";
+import { createDispatcher } from "../../app/ui-dispatch";
 import { ConfigError } from "../../config/problems";
 import { dataDir } from "../../keystore/data-dir";
 import { Keystore } from "../../keystore/keystore";
@@ -34,14 +38,17 @@ export async function serve(
         : `gatehouse: ${(error as Error).message}`;
     return print(message, 1, process.stderr);
   }
-  const admin = await startAdmin(adminPort, dir, service);
+  const backend = new UiBackend({ service, issuer: () => LocalIssuer.open(), dataDir: dir });
+  await backend.start();
+  const admin = await startAdmin(adminPort, dir, service, backend);
 
   const endpoints = service.gateway.urls.map(
     (url) => `  ${url.replace("127.0.0.1", "localhost")}/mcp`,
   );
   const keys = admin ? `\nPublic keys (JWKS): ${admin.url}/.well-known/jwks.json` : "";
+  const ui = admin?.uiLink ? `\nAdmin UI: ${admin.uiLink}` : "";
   process.stderr.write(
-    `Gatehouse ${version} is serving ${source}. MCP clients connect to:\n${endpoints.join("\n")}${keys}\n`,
+    `Gatehouse ${version} is serving ${source}. MCP clients connect to:\n${endpoints.join("\n")}${keys}${ui}\n`,
   );
 
   // No orphans: if the process exits without a clean stop, its stdio targets go with it.
@@ -50,6 +57,7 @@ export async function serve(
   });
   onStopSignal(async () => {
     await admin?.close();
+    await backend.close();
     await service.stop();
     stopPrinting();
     process.exit(0);
@@ -62,10 +70,20 @@ async function startAdmin(
   port: number,
   dir: string,
   service: GatehouseService,
+  backend: UiBackend,
 ): Promise<AdminServer | undefined> {
   try {
     const keystore = await Keystore.open({ dataDir: dir, secrets: openSecretStore() });
-    return await startAdminServer(port, keystore.jwksPath);
+    return await startAdminServer({
+      port,
+      jwksPath: keystore.jwksPath,
+      ui: {
+        dispatch: createDispatcher(backend),
+        subscribe: (listener) => backend.subscribe(listener),
+        // The CLI runs from out/main/cli.js; the renderer is built beside it.
+        rendererDir: fileURLToPath(new URL("../renderer", import.meta.url)),
+      },
+    });
   } catch (error) {
     service.bus.notice("warn", `${(error as Error).message}; serving without it`);
     return undefined;
