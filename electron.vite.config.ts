@@ -31,6 +31,7 @@ export default defineConfig({
     root: resolve("src/renderer"),
     build: {
       rollupOptions: { input: { index: resolve("src/renderer/index.html") } },
+      minify: true,
     },
     plugins: [react()],
   },
