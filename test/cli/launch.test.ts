@@ -37,7 +37,7 @@ describe("npm start (scripts/launch.js)", () => {
     const port = await freePort();
     const config = writeTemp("config.yaml", demoConfig(port));
     // A relative -f names a file where the user started npm start, not in the app's folder.
-    const launcher = start(["-f", basename(config)], {
+    const launcher = start(["-f", basename(config), "--admin-port", "0"], {
       script: LAUNCH,
       env: headlessEnv(),
       cwd: dirname(config),
@@ -57,7 +57,10 @@ describe("npm start (scripts/launch.js)", () => {
   it("a terminal's Ctrl-C, which reaches the launcher and the gateway both, stops cleanly", async () => {
     const port = await freePort();
     const config = writeTemp("config.yaml", demoConfig(port));
-    const launcher = start(["-f", config], { script: LAUNCH, env: headlessEnv() });
+    const launcher = start(["-f", config, "--admin-port", "0"], {
+      script: LAUNCH,
+      env: headlessEnv(),
+    });
     await serving(launcher, port);
     client = await connect(port);
     await client.listTools();
