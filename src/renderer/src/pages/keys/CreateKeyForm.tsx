@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import type { FormEvent } from "react";
 import type { KeyAlgorithmName } from "../../../../shared/ui-api";
 import { Spinner } from "../../components/Spinner";
+import { TextField } from "../../components/TextField";
 
 interface CreateKeyFormProps {
   onCreate: (
@@ -60,16 +61,12 @@ export function CreateKeyForm({ onCreate }: CreateKeyFormProps) {
               </select>
             </div>
           )}
-          <div className="field">
-            <label htmlFor={`${id}-label`}>Label</label>
-            <input
-              id={`${id}-label`}
-              className="input"
-              value={label}
-              placeholder="optional, e.g. dev laptop"
-              onChange={(event) => setLabel(event.target.value)}
-            />
-          </div>
+          <TextField
+            label="Label"
+            value={label}
+            onChange={setLabel}
+            placeholder="optional, e.g. dev laptop"
+          />
         </div>
         <div className="button-row">
           <button type="submit" className="button button-primary" disabled={busy}>

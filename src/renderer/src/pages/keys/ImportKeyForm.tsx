@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import type { FormEvent } from "react";
 import { Spinner } from "../../components/Spinner";
+import { TextField } from "../../components/TextField";
 
 interface ImportKeyFormProps {
   onImport: (material: string, label: string | null) => Promise<void>;
@@ -41,16 +42,12 @@ export function ImportKeyForm({ onImport }: ImportKeyFormProps) {
             A private key goes to the OS keychain and can sign; a public key only verifies.
           </span>
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-label`}>Label</label>
-          <input
-            id={`${id}-label`}
-            className="input"
-            value={label}
-            placeholder="optional, e.g. CI issuer"
-            onChange={(event) => setLabel(event.target.value)}
-          />
-        </div>
+        <TextField
+          label="Label"
+          value={label}
+          onChange={setLabel}
+          placeholder="optional, e.g. CI issuer"
+        />
         <div className="button-row">
           <button type="submit" className="button" disabled={busy || material.trim() === ""}>
             {busy && <Spinner label="Importing" />}

@@ -1,9 +1,10 @@
-import { useId, useState } from "react";
+import { useState } from "react";
 import type { FormEvent } from "react";
 import type { IdentitySummary } from "../../../../shared/ui-api";
 import { JsonObjectField } from "../../components/JsonObjectField";
 import { prettyJson } from "../../lib/format";
 import { parseJsonObject } from "../../lib/parse-json-object";
+import { TextField } from "../../components/TextField";
 
 interface IdentityEditorProps {
   /** null for a new identity. */
@@ -15,7 +16,6 @@ interface IdentityEditorProps {
 const NEW_CLAIMS = prettyJson({ sub: "alice", roles: ["developer"] });
 
 export function IdentityEditor({ identity, onSave, onRemove }: IdentityEditorProps) {
-  const id = useId();
   const [name, setName] = useState(identity?.name ?? "");
   const [claims, setClaims] = useState(identity ? prettyJson(identity.claims) : NEW_CLAIMS);
   const [issuer, setIssuer] = useState(identity?.issuer ?? "");
@@ -41,17 +41,13 @@ export function IdentityEditor({ identity, onSave, onRemove }: IdentityEditorPro
   return (
     <form className="stack" onSubmit={submit} aria-label="Identity">
       <h2>{identity ? `Identity ${identity.name}` : "New identity"}</h2>
-      <div className="field">
-        <label htmlFor={`${id}-name`}>Name</label>
-        <input
-          id={`${id}-name`}
-          className="input"
-          value={name}
-          required
-          readOnly={identity !== null}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </div>
+      <TextField
+        label="Name"
+        value={name}
+        onChange={setName}
+        required
+        readOnly={identity !== null}
+      />
       <JsonObjectField
         label="Claims (JSON)"
         value={claims}
@@ -59,26 +55,18 @@ export function IdentityEditor({ identity, onSave, onRemove }: IdentityEditorPro
         hint="Valid JSON: iat, exp and the issuer are added when a token is minted."
       />
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-issuer`}>Issuer</label>
-          <input
-            id={`${id}-issuer`}
-            className="input"
-            value={issuer}
-            placeholder="optional: the keystore's issuer"
-            onChange={(event) => setIssuer(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-audience`}>Audience</label>
-          <input
-            id={`${id}-audience`}
-            className="input"
-            value={audience}
-            placeholder="optional, comma-separated"
-            onChange={(event) => setAudience(event.target.value)}
-          />
-        </div>
+        <TextField
+          label="Issuer"
+          value={issuer}
+          onChange={setIssuer}
+          placeholder="optional: the keystore's issuer"
+        />
+        <TextField
+          label="Audience"
+          value={audience}
+          onChange={setAudience}
+          placeholder="optional, comma-separated"
+        />
       </div>
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={!valid}>
