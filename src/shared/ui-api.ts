@@ -78,12 +78,16 @@ export type ApplyResult =
 export type KeyAlgorithmName = "RS256" | "ES256" | "EdDSA";
 
 export interface KeySummary {
+  /** The RFC 7638 thumbprint (SHA-256) of the public key; an imported JWK keeps its own kid. */
   kid: string;
   alg: KeyAlgorithmName;
+  /** RSA modulus length. */
   bits?: number;
   label: string;
+  /** ISO timestamp of when the key entered the keystore. */
   created: string;
   state: "active" | "retired";
+  /** False for an imported public key (a real issuer's): it only verifies. */
   canSign: boolean;
 }
 

@@ -3,14 +3,11 @@ import { checkClaims, isAudience } from "./claims";
 import { isJsonObject, readJsonFile, writeJsonFile } from "./json-file";
 import { KeystoreError } from "./keystore-error";
 import { oneAtATimeFor, type TaskQueue } from "./one-at-a-time";
+import type { IdentitySummary } from "../../shared/ui-api";
 
 /** A saved caller to mint tokens for: its claims, and optionally its own issuer and audience. */
-export interface Identity {
-  name: string;
-  claims: Record<string, unknown>;
-  issuer?: string;
-  audience?: string | string[];
-}
+/** A saved caller: a name and the claims its tokens carry. */
+export type Identity = IdentitySummary;
 
 /** Safe in a command line and a file name, and easy to type. */
 const IDENTITY_NAME = /^[A-Za-z0-9._-]{1,100}$/;

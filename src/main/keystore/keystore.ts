@@ -10,22 +10,12 @@ import {
 import { KeystoreError, missingSecretMessage } from "./keystore-error";
 import { oneAtATimeFor, type TaskQueue } from "./one-at-a-time";
 import type { SecretStore } from "./secret-store";
+import type { KeySummary } from "../../shared/ui-api";
 
 export type { KeyAlgorithm } from "./key-material";
 
-export interface KeyInfo {
-  /** The RFC 7638 thumbprint (SHA-256) of the public key; an imported JWK keeps its own kid. */
-  kid: string;
-  alg: KeyAlgorithm;
-  /** RSA modulus length. */
-  bits?: number;
-  label: string;
-  /** ISO timestamp of when the key entered the keystore. */
-  created: string;
-  state: "active" | "retired";
-  /** False for an imported public key (a real issuer's): it only verifies. */
-  canSign: boolean;
-}
+/** What the keystore knows of a key: public facts only, the same shape the UI shows. */
+export type KeyInfo = KeySummary;
 
 /** Long enough that a prefix typed by hand names the key the user means. */
 const MIN_KID_PREFIX = 6;
