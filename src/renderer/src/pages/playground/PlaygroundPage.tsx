@@ -122,7 +122,7 @@ export function PlaygroundPage() {
                 </p>
               </EmptyState>
             ) : (
-              <ul className="tool-list" data-testid="tool-list">
+              <ul className="tool-list pick-list" data-testid="tool-list">
                 {session.tools.map((each) => (
                   <li key={each.name}>
                     <button

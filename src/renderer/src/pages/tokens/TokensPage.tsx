@@ -65,7 +65,7 @@ export function TokensPage() {
             </button>
           </div>
           {!identities.data && !identities.error && <Skeleton lines={3} />}
-          <ul>
+          <ul className="pick-list">
             {identities.data?.map((identity) => (
               <li key={identity.name}>
                 <button
