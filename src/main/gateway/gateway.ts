@@ -212,6 +212,7 @@ export class Gateway {
       const exchange: Exchange = {
         req,
         res,
+        listener: active.url,
         path,
         query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
         route,

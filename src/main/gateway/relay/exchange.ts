@@ -5,12 +5,14 @@ import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode } from "./jsonrpc";
 import type { RelaySession, SessionContext } from "./session";
-import type { SessionStore } from "./session-store";
+import type { SessionOwner, SessionStore } from "./session-store";
 
 /** One HTTP request that reached the MCP relay, with what the gateway already decided for it. */
 export interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
+  /** The URL of the listener the request arrived on: sessions belong to one listener. */
+  listener: string;
   path: string;
   /** The raw query string, parsed only by the few endpoints that read it. */
   query: string;
@@ -25,13 +27,28 @@ export interface Exchange {
   report(status: number, fields?: Partial<RequestEvent>): void;
 }
 
-/** The session a request names; answers 404 when it is gone, which tells MCP clients to start anew. */
+const SESSION_NOT_FOUND =
+  "session not found: it expired or was closed, or another route or caller opened it";
+
+/**
+ * The owner a session opened by this request gets, and that a request naming a session must
+ * match: listener, route and the caller's principal (issuer and subject, so a refreshed token of
+ * the same caller keeps its session).
+ */
+export function sessionOwner(ex: Exchange): SessionOwner {
+  const { issuer, subject } = ex.access.caller;
+  const principal = issuer === undefined ? "anonymous" : `${issuer}\u0000${subject ?? ""}`;
+  return `${ex.listener}\u0000${ex.route.name}\u0000${principal}`;
+}
+
+/**
+ * The session a request names; answers 404 when it is gone, which tells MCP clients to start
+ * anew. A session that belongs to another route, listener or caller gets the very same answer:
+ * the request learns nothing about it, not even that it exists.
+ */
 export function sessionOr404(ex: Exchange, id: string): RelaySession | undefined {
-  const session = ex.sessions.get(id);
-  if (!session) {
-    const message = `session ${id} not found: it expired or was closed`;
-    rejectExchange(ex, 404, ErrorCode.InvalidRequest, message);
-  }
+  const session = ex.sessions.get(id, sessionOwner(ex));
+  if (!session) rejectExchange(ex, 404, ErrorCode.InvalidRequest, SESSION_NOT_FOUND);
   return session;
 }
 

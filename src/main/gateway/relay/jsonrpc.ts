@@ -20,6 +20,13 @@ export interface RpcMessage {
   error?: RpcError;
 }
 
+/**
+ * The largest JSON-RPC message the relay takes, from a client or from a target: MCP messages
+ * carrying images or files can be large, and both directions must agree, or an answer the
+ * gateway would accept could still be lost on its way back.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
 export const ErrorCode = {
   ParseError: -32700,
   InvalidRequest: -32600,

@@ -1,5 +1,5 @@
 import { SseStream } from "./client-sink";
-import { callOrigin, sessionOr404, type Exchange } from "./exchange";
+import { callOrigin, sessionOwner, sessionOr404, type Exchange } from "./exchange";
 import { isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
@@ -27,7 +27,7 @@ function openSession(ex: Exchange): void {
   const session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
     ex.sessions.delete(s),
   );
-  ex.sessions.add(session);
+  ex.sessions.add(session, sessionOwner(ex));
   const stream = new SseStream(ex.res, ex.headers, () => void session.close());
   session.attachStream(stream);
   stream.sendEndpoint(`${ex.path}?sessionId=${session.id}`);

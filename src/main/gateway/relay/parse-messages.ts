@@ -1,9 +1,6 @@
-import { ErrorCode, isRpcMessage, type RpcMessage } from "./jsonrpc";
+import { ErrorCode, isRpcMessage, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import type { IncomingMessage } from "node:http";
 import { rejectExchange, type Exchange } from "./exchange";
-
-/** Largest message body accepted; MCP messages carrying images or files can be large. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -28,7 +25,7 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
       ex,
       413,
       ErrorCode.InvalidRequest,
-      `message body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`,
+      `message body is larger than ${MAX_MESSAGE_BYTES / 1024 / 1024} MiB`,
     );
     return undefined;
   }
@@ -58,7 +55,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > MAX_MESSAGE_BYTES) return undefined;
     chunks.push(chunk);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);

@@ -1,5 +1,5 @@
 import { PostReply, SseStream } from "./client-sink";
-import { callOrigin, rejectExchange, sessionOr404, type Exchange } from "./exchange";
+import { callOrigin, sessionOwner, rejectExchange, sessionOr404, type Exchange } from "./exchange";
 import { ErrorCode, isRequest } from "./jsonrpc";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
@@ -41,7 +41,7 @@ async function post(ex: Exchange): Promise<void> {
     session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
       ex.sessions.delete(s),
     );
-    ex.sessions.add(session);
+    ex.sessions.add(session, sessionOwner(ex));
     headers = { ...ex.headers, "Mcp-Session-Id": session.id };
   } else {
     session = findSession(ex);
