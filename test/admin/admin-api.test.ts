@@ -1,35 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAdminServer, type AdminServer } from "../../src/main/admin/admin-server";
 import { createDispatcher } from "../../src/main/app/ui-dispatch";
 import { fakeUiApi, STATUS } from "../electron/fake-ui-api";
-
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** node:http, not fetch: fetch would normalize `..` away and cannot set Host. */
-function request(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? "GET", headers: options.headers });
-    req.on("error", reject);
-    req.on("response", (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.end(options.body);
-  });
-}
+import { rawRequest as request } from "../raw-http";
 
 let root: string;
 let rendererDir: string;

@@ -1,0 +1,157 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RouteSpec } from "../../src/shared/config/model";
+import type { RoutePolicies } from "../../src/shared/config/schema";
+import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import { Gateway } from "../../src/main/gateway/gateway";
+import { LogBus } from "../../src/main/gateway/log-bus";
+import { fixture, freePort, route, stdioTarget } from "../relay/harness";
+import type { TestIssuer } from "../auth/issuer";
+
+/** A JSON-RPC message as a test sends it: deliberately loose, hostile ones included. */
+export type Message = Record<string, unknown>;
+
+export interface SecureGateway {
+  gateway: Gateway;
+  /** Listener A: `/secure/mcp` (jwtAuth strict, printEnv hidden) and `/open/mcp` (no policy). */
+  secure: string;
+  open: string;
+  /** Listener B, a second port: one open route named like A's, `/mcp`. */
+  otherListener: string;
+  events: GatewayEvent[];
+  requests(): RequestEvent[];
+  /** Every message the targets received, in order, from every session. */
+  received(): Message[];
+  close(): Promise<void>;
+}
+
+/** The recording server: every line its stdin received goes to `recordFile`. */
+function recordingRoute(name: string, path: string, policies: RoutePolicies, recordFile: string) {
+  const target = stdioTarget("rec", process.execPath, [fixture("recording-server.mjs")]);
+  target.env = { RECORD_FILE: recordFile };
+  const spec: RouteSpec = route({ targets: [target] }, { name, policies });
+  if (path) spec.paths = [{ kind: "prefix", value: path }];
+  return spec;
+}
+
+/**
+ * The layout the attacks of issue 8 were seen on: a strict route and an open one on the same
+ * listener, and a second listener with an open route of the same name.
+ */
+export async function startSecureGateway(
+  idp: TestIssuer,
+  extra: RoutePolicies = {},
+): Promise<SecureGateway> {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-security-"));
+  const recordFile = join(dir, "received.jsonl");
+  const strict: RoutePolicies = {
+    jwtAuth: { mode: "strict", issuer: idp.issuer, jwks: JSON.stringify(idp.jwks) },
+    mcpAuthorization: { rules: ['mcp.tool.name != "printEnv"'] },
+  };
+  const bus = new LogBus();
+  const events: GatewayEvent[] = [];
+  bus.subscribe((event) => events.push(event));
+  const gateway = new Gateway({ bus, version: "test", initializeTimeoutMs: 15_000 });
+  await gateway.apply({
+    listeners: [
+      {
+        name: "a",
+        address: "127.0.0.1",
+        port: await freePort(),
+        routes: [
+          recordingRoute("secure", "/secure", { ...strict, ...extra }, recordFile),
+          recordingRoute("open", "/open", extra, recordFile),
+        ],
+      },
+      {
+        name: "b",
+        address: "127.0.0.1",
+        port: await freePort(),
+        routes: [recordingRoute("open", "", extra, recordFile)],
+      },
+    ],
+    sessionIdleMs: 60_000,
+  });
+  const [a, b] = gateway.urls;
+  return {
+    gateway,
+    secure: `${a}/secure/mcp`,
+    open: `${a}/open/mcp`,
+    otherListener: `${b}/mcp`,
+    events,
+    requests: () => events.filter((e): e is RequestEvent => e.kind === "request"),
+    received: () =>
+      (existsSync(recordFile) ? readFileSync(recordFile, "utf8") : "")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Message),
+    close: async () => {
+      await gateway.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (token: string | undefined): Record<string, string> =>
+  token ? { Authorization: `Bearer ${token}` } : {};
+
+const MCP_HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json, text/event-stream",
+};
+
+/** Opens a Streamable HTTP session by hand and sends `initialized`; returns its id. */
+export async function openSession(url: string, token?: string): Promise<string> {
+  const answer = await postMessage(url, undefined, token, {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "attacker", version: "1" },
+    },
+  });
+  const id = answer.headers.get("mcp-session-id");
+  if (answer.status !== 200 || !id) {
+    throw new Error(`initialize failed: ${answer.status} ${await answer.text()}`);
+  }
+  await answer.text();
+  const initialized = { jsonrpc: "2.0", method: "notifications/initialized" };
+  await (await postMessage(url, id, token, initialized)).text();
+  return id;
+}
+
+/** One POST of a message (or a batch) on a session, as a client without an SDK sends it. */
+export function postMessage(
+  url: string,
+  sessionId: string | undefined,
+  token: string | undefined,
+  body: Message | Message[],
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      ...MCP_HEADERS,
+      ...(sessionId && { "Mcp-Session-Id": sessionId }),
+      ...bearer(token),
+      ...headers,
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+export const callTool = (id: number, name: string): Message => ({
+  jsonrpc: "2.0",
+  id,
+  method: "tools/call",
+  params: { name, arguments: {} },
+});
+
+/** Whether any target ever received a call of this tool. */
+export const toolReached = (received: Message[], name: string): boolean =>
+  received.some(
+    (m) => m.method === "tools/call" && (m.params as { name?: unknown } | undefined)?.name === name,
+  );
