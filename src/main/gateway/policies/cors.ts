@@ -30,8 +30,13 @@ export class CorsPolicy {
     this.maxAge = config.maxAge && String(Math.floor(parseDuration(config.maxAge) / 1000));
   }
 
+  /**
+   * `*` means any site, not `null`: that origin is what sandboxed frames and local files send,
+   * so any page can take it on. It is allowed only where the config lists it by name.
+   */
   allowsOrigin(origin: string): boolean {
-    return this.anyOrigin || this.origins.has(origin.toLowerCase());
+    const listed = this.origins.has(origin.toLowerCase());
+    return listed || (this.anyOrigin && origin !== "null");
   }
 
   apply(req: IncomingMessage): CorsOutcome {
