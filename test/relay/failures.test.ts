@@ -118,7 +118,11 @@ describe("when a target fails, the user learns which and why, and nothing else b
     await waitFor("the idle session's process to exit", () => !isRunning(pid as number), 8000);
     const late = await fetch(gw.url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Mcp-Session-Id": sessionId },
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+        "Mcp-Session-Id": sessionId,
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "ping" }),
     });
     expect(late.status).toBe(404);

@@ -111,7 +111,11 @@ describe("client transports: Streamable HTTP and legacy SSE; the SSE upstream", 
     const post = (body: string, headers: Record<string, string> = {}) =>
       fetch(gw.url, {
         method: "POST",
-        headers: { "Content-Type": "application/json", ...headers },
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json, text/event-stream",
+          ...headers,
+        },
         body,
       });
     const notJson = await post("{nope");

@@ -191,6 +191,10 @@ export class Gateway {
       );
       if (violation) return refuse(403, violation);
     }
+    // Two Authorization headers: node keeps the first, a proxy in front may have checked the
+    // other. Which one counts would be a guess, and a guess is no basis to admit anyone.
+    if (hasRepeatedAuthorization(req))
+      return refuse(400, "send one Authorization header, not several");
     let headers: Record<string, string> = {};
     if (route.cors) {
       const outcome = route.cors.apply(req);
@@ -244,6 +248,8 @@ export class Gateway {
           reason: refusal.reason,
           subject: caller.subject,
           issuer: caller.issuer,
+          unverifiedSubject: refusal.claimed?.subject,
+          unverifiedIssuer: refusal.claimed?.issuer,
           denied: true,
         });
       })
@@ -274,6 +280,17 @@ async function admit(route: CompiledRoute, req: IncomingMessage, path: string): 
     return { refusal, caller };
   }
   return { access: { caller, context } };
+}
+
+function hasRepeatedAuthorization(req: IncomingMessage): boolean {
+  if (req.headers.authorization === undefined) return false;
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 13 && name.toLowerCase() === "authorization" && ++seen > 1) return true;
+  }
+  return false;
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -64,15 +64,16 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
   };
 }
 
-/** An error answer in the JSON-RPC shape MCP clients print, logged with its reason. */
+/** An error answer in the JSON-RPC shape MCP clients print, logged with its reason and caller. */
 export function rejectExchange(
   ex: Exchange,
   status: number,
   code: number,
   message: string,
-  extraHeaders?: Record<string, string>,
+  extra: { headers?: Record<string, string>; log?: Partial<RequestEvent> } = {},
 ): void {
-  ex.res.writeHead(status, { ...ex.headers, ...extraHeaders, "Content-Type": "application/json" });
+  ex.res.writeHead(status, { ...ex.headers, ...extra.headers, "Content-Type": "application/json" });
   ex.res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
-  ex.report(status, { error: message });
+  const { subject, issuer } = ex.access.caller;
+  ex.report(status, { error: message, subject, issuer, ...extra.log });
 }

@@ -1,6 +1,8 @@
-import { ErrorCode, isRpcMessage, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import type { IncomingMessage } from "node:http";
+import { clientMessageProblem } from "./client-message";
 import { rejectExchange, type Exchange } from "./exchange";
+import { ErrorCode, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
+import { mediaType } from "./media-type";
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -8,9 +10,14 @@ export interface ParsedBody {
   batch: boolean;
 }
 
-/** Reads and parses a POST body once; on failure answers the client and returns undefined. */
+/**
+ * Reads and parses a POST body once, and checks every message in it before any is relayed: one
+ * bad message refuses the whole body, so that nothing of a hostile batch reaches a target. On
+ * failure it answers the client and returns undefined.
+ */
 export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefined> {
-  if (!ex.req.headers["content-type"]?.startsWith("application/json")) {
+  const contentType = ex.req.headers["content-type"];
+  if (contentType === undefined || mediaType(contentType) !== "application/json") {
     rejectExchange(
       ex,
       415,
@@ -43,11 +50,21 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
   }
   const batch = Array.isArray(parsed);
   const messages = batch ? (parsed as unknown[]) : [parsed];
-  if (messages.length === 0 || !messages.every(isRpcMessage)) {
-    rejectExchange(ex, 400, ErrorCode.InvalidRequest, "body is not a JSON-RPC 2.0 message");
+  if (messages.length === 0) {
+    rejectExchange(ex, 400, ErrorCode.InvalidRequest, "the batch is empty");
     return undefined;
   }
-  return { messages, batch };
+  for (let i = 0; i < messages.length; i++) {
+    const problem = clientMessageProblem(messages[i]);
+    if (!problem) continue;
+    const method = (messages[i] as { method?: unknown }).method;
+    const log = problem.evasion ? { denied: true, method: method as string } : {};
+    rejectExchange(ex, 400, ErrorCode.InvalidRequest, `message ${i + 1}: ${problem.reason}`, {
+      log,
+    });
+    return undefined;
+  }
+  return { messages: messages as RpcMessage[], batch };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
