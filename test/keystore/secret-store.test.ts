@@ -231,7 +231,7 @@ describe("FileSecretStore", () => {
     writeFileSync(notAFolder, "");
     const store = new FileSecretStore(join(notAFolder, "data"));
     await expect(store.set("k1", "one")).rejects.toThrow(
-      new RegExp(`^cannot read ${store.path}: ENOTDIR`),
+      new RegExp(`^cannot lock ${store.path}: ENOTDIR`),
     );
     await expect(store.set("k1", "one")).rejects.toBeInstanceOf(KeystoreError);
   });

@@ -1,10 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { open, readFile, rename, rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ensureDataDir } from "./data-dir";
-import { isJsonObject } from "./json-file";
+import { withFileLock } from "./file-lock";
+import { isJsonObject, writeJsonFile } from "./json-file";
 import { KeystoreError } from "./keystore-error";
-import { oneAtATime } from "./one-at-a-time";
 import type { SecretStore } from "./secret-store";
 
 // A Map, not an object: a kid such as "__proto__" must stay an entry like any other.
@@ -19,18 +17,18 @@ type Secrets = Map<string, string>;
 export class FileSecretStore implements SecretStore {
   readonly kind = "file";
   readonly path: string;
-  private readonly serialized = oneAtATime();
 
-  constructor(readonly dir: string) {
+  constructor(dir: string) {
     this.path = join(dir, "private-keys.json");
   }
 
-  get(account: string): Promise<string | undefined> {
-    return this.serialized(async () => (await this.read()).get(account));
+  /** Without the lock: every write replaces the file whole, so a read sees one version of it. */
+  async get(account: string): Promise<string | undefined> {
+    return (await this.read()).get(account);
   }
 
   set(account: string, secret: string): Promise<void> {
-    return this.serialized(async () => {
+    return withFileLock(this.path, async () => {
       const secrets = await this.read();
       secrets.set(account, secret);
       await this.write(secrets);
@@ -38,7 +36,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   delete(account: string): Promise<boolean> {
-    return this.serialized(async () => {
+    return withFileLock(this.path, async () => {
       const secrets = await this.read();
       if (!secrets.delete(account)) return false;
       await this.write(secrets);
@@ -97,28 +95,8 @@ export class FileSecretStore implements SecretStore {
     return secrets;
   }
 
-  /**
-   * Writes a new file and renames it over the old one, so that a crash leaves either the old
-   * or the new keys, never half of them, and the file is 0600 after every write whatever mode
-   * the old one had.
-   */
-  private async write(secrets: Secrets): Promise<void> {
-    const temporary = join(this.dir, `.private-keys.json.${randomUUID()}.tmp`);
-    try {
-      await ensureDataDir(this.dir);
-      const file = await open(temporary, "wx", 0o600);
-      try {
-        await file.writeFile(`${JSON.stringify(Object.fromEntries(secrets), null, 2)}\n`);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await rename(temporary, this.path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw new KeystoreError(`cannot write ${this.path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+  /** 0600 after every write, whatever mode the old file had. */
+  private write(secrets: Secrets): Promise<void> {
+    return writeJsonFile(this.path, Object.fromEntries(secrets), { mode: 0o600 });
   }
 }

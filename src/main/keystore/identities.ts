@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { checkClaims, isAudience } from "./claims";
+import { withFileLock } from "./file-lock";
 import { isJsonObject, readJsonFile, writeJsonFile } from "./json-file";
 import { KeystoreError } from "./keystore-error";
-import { oneAtATimeFor, type TaskQueue } from "./one-at-a-time";
 import type { IdentitySummary } from "../../shared/ui-api";
 
 /** A saved caller to mint tokens for: its claims, and optionally its own issuer and audience. */
@@ -14,17 +14,14 @@ const IDENTITY_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
 /**
  * The identities in `<dataDir>/identities.json`, sorted by name. Like the keystore, every change
- * re-reads the file first, so the app and a `gatehouse identity` command do not undo each other.
+ * re-reads the file under its lock, so the app and a `gatehouse identity` command do not undo
+ * each other.
  */
 export class IdentityStore {
-  private readonly exclusive: TaskQueue;
-
   private constructor(
     private readonly path: string,
     private identities: Identity[],
-  ) {
-    this.exclusive = oneAtATimeFor(path);
-  }
+  ) {}
 
   static async open(dataDir: string): Promise<IdentityStore> {
     const path = join(dataDir, "identities.json");
@@ -42,7 +39,7 @@ export class IdentityStore {
   /** Adds the identity, or replaces the one of the same name. */
   async save(identity: Identity): Promise<void> {
     const valid = validIdentity(identity);
-    await this.exclusive(async () => {
+    await withFileLock(this.path, async () => {
       const others = (await this.reload()).filter((each) => each.name !== valid.name);
       await this.write([...others, valid].sort((a, b) => a.name.localeCompare(b.name)));
     });
@@ -50,7 +47,7 @@ export class IdentityStore {
 
   /** False when there was no such identity. */
   async remove(name: string): Promise<boolean> {
-    return this.exclusive(async () => {
+    return withFileLock(this.path, async () => {
       const all = await this.reload();
       if (!all.some((each) => each.name === name)) return false;
       await this.write(all.filter((each) => each.name !== name));

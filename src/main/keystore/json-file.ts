@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
-import { open, readFile, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { ensureDataDir } from "./data-dir";
+import { readFile } from "node:fs/promises";
+import writeFileAtomic from "write-file-atomic";
 import { KeystoreError } from "./keystore-error";
 
 /** The parsed content of a JSON file, or undefined when there is no such file. */
@@ -23,25 +21,20 @@ export async function readJsonFile(path: string): Promise<unknown> {
 }
 
 /**
- * Writes readable JSON through a temporary file in the same folder and a rename, so that a
- * reader (the gateway watches jwks.json) sees the old file or the new one, never half of one,
- * and a crash mid-write leaves the old file intact.
+ * Writes readable JSON to a temporary file beside `path` and renames it over the old one, so
+ * that a reader (the gateway watches jwks.json) sees the old file or the new one, never half of
+ * one, and a crash mid-write leaves the old file intact. The new file gets `mode` if given,
+ * from its first byte; else the old file's mode.
  */
-export async function writeJsonFile(path: string, value: unknown): Promise<void> {
-  const folder = dirname(path);
-  const temporary = join(folder, `.${basename(path)}.${randomUUID()}.tmp`);
+export async function writeJsonFile(
+  path: string,
+  value: unknown,
+  { mode }: { mode?: number } = {},
+): Promise<void> {
   try {
-    await ensureDataDir(folder);
-    const file = await open(temporary, "wx");
-    try {
-      await file.writeFile(`${JSON.stringify(value, null, 2)}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
+    // A new options object each time: write-file-atomic fills in the one it is given.
+    await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode });
   } catch (error) {
-    await rm(temporary, { force: true });
     throw new KeystoreError(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint, importJWK, type CryptoKey, type JWK } from "jose";
+import { withFileLock } from "./file-lock";
 import { jwksPath, keysPath, readKeyRecords, writeKeyRecords, type KeyRecord } from "./key-files";
 import { readKeyMaterial, type ImportedKey } from "./key-import";
 import {
@@ -8,7 +9,6 @@ import {
   type KeyAlgorithm,
 } from "./key-material";
 import { KeystoreError, missingSecretMessage } from "./keystore-error";
-import { oneAtATimeFor, type TaskQueue } from "./one-at-a-time";
 import type { SecretStore } from "./secret-store";
 import type { KeySummary } from "../../shared/ui-api";
 
@@ -23,13 +23,12 @@ const MIN_KID_PREFIX = 6;
 /**
  * The keys Gatehouse signs tokens with and the public keys it trusts. Metadata (keys.json) and
  * the public JWKS (jwks.json) are files in the data folder; private keys are only ever in the
- * secret store. Every change and every signing re-reads keys.json first, so that the app and a
- * `gatehouse keys` command run side by side do not undo or miss each other's changes; list()
- * and exportJwks() answer from the last read.
+ * secret store. Every change and every signing re-reads keys.json under its lock first, so that
+ * the app and a `gatehouse keys` command run side by side do not undo or miss each other's
+ * changes; list() and exportJwks() answer from the last read.
  */
 export class Keystore {
   readonly jwksPath: string;
-  private readonly exclusive: TaskQueue;
 
   private constructor(
     private readonly dataDir: string,
@@ -37,7 +36,6 @@ export class Keystore {
     private records: KeyRecord[],
   ) {
     this.jwksPath = jwksPath(dataDir);
-    this.exclusive = oneAtATimeFor(keysPath(dataDir));
   }
 
   static async open(options: { dataDir: string; secrets: SecretStore }): Promise<Keystore> {
@@ -161,6 +159,14 @@ export class Keystore {
       }
       return changed.map(({ record }) => infoOf(record));
     });
+  }
+
+  /**
+   * One change (or signing) at a time across processes: keys.json's lock also covers jwks.json,
+   * which is only written with it, and is taken before the secret store's own.
+   */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return withFileLock(keysPath(this.dataDir), task);
   }
 
   private async reload(): Promise<KeyRecord[]> {

@@ -1,12 +1,9 @@
 import { resolve } from "node:path";
 
-export type TaskQueue = <T>(task: () => Promise<T>) => Promise<T>;
+type TaskQueue = <T>(task: () => Promise<T>) => Promise<T>;
 
-/**
- * Runs tasks one after another. Each change to a keystore file reads the file, changes it and
- * writes it whole; two changes in flight at once would each write a version without the other's.
- */
-export function oneAtATime(): TaskQueue {
+/** Runs tasks one after another. */
+function oneAtATime(): TaskQueue {
   let previous: Promise<unknown> = Promise.resolve();
   return <T>(task: () => Promise<T>): Promise<T> => {
     const run = previous.then(task);
@@ -20,8 +17,7 @@ const queuesByFile = new Map<string, TaskQueue>();
 
 /**
  * The queue of one file, shared by every object in this process that changes it: the app may
- * open the keystore more than once. (Another process is not queued; re-reading the file before
- * each change keeps it from undoing what that process did earlier.)
+ * open the keystore more than once. (Other processes are kept out by withFileLock's lock.)
  */
 export function oneAtATimeFor(path: string): TaskQueue {
   const key = resolve(path);
