@@ -1,7 +1,20 @@
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { demoConfig, escapeRegExp, killAll, removeTemps, ROOT, run, writeTemp } from "./helpers";
+import {
+  demoConfig,
+  escapeRegExp,
+  freePort,
+  killAll,
+  removeTemps,
+  ROOT,
+  run,
+  serving,
+  start,
+  waitFor,
+  writeTemp,
+} from "./helpers";
 
 afterEach(killAll);
 afterAll(removeTemps);
@@ -67,6 +80,40 @@ describe("gatehouse check", () => {
       new RegExp(`^${escapeRegExp(file)}:6:1: colour: unknown key "colour"`, "m"),
     );
     expect(stderr).toContain(`${file}: 2 problems`);
+  });
+
+  it("warns of the JWKS keys it skips, in the words serve logs them with", async () => {
+    const { publicKey: shortRsa } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const { publicKey: ec } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const jwks = JSON.stringify({
+      keys: [
+        { ...shortRsa.export({ format: "jwk" }), kid: "short" },
+        { ...ec.export({ format: "jwk" }), kid: "good" },
+      ],
+    });
+    const port = await freePort();
+    const file = writeTemp(
+      "skipped-key.yaml",
+      demoConfig(port).replace(
+        "  targets:",
+        `  policies:\n    jwtAuth:\n      issuer: me\n      jwks: '${jwks}'\n  targets:`,
+      ),
+    );
+    const skipped =
+      'keys of me: the inline jwks: key "short" is an RSA key of 1024 bits (2048 at least) (ignored)';
+
+    const checked = await run(["check", "-f", file]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.stdout).toBe(
+      `${file}: ${skipped} (warning)\n${file}: valid (1 listener(s), 1 route(s))\n`,
+    );
+
+    const served = start(["-f", file, "--admin-port", "0"]);
+    await serving(served, port);
+    // The same words, as a warning line of the log: `<time>\twarn\t<message>`.
+    await waitFor("serve to log the skipped key", () =>
+      served.stdout.includes(`\twarn\t${skipped}\n`),
+    );
   });
 
   it("exits 1 with file:1:1 when the file does not exist", async () => {

@@ -7,7 +7,12 @@ import { ConfigError, formatProblem, type ConfigProblem } from "../config/proble
 import { watchFile } from "../config/watch";
 import { Gateway } from "../gateway/gateway";
 import { LogBus } from "../gateway/log-bus";
-import { CompileError, compileRuntime, type Runtime } from "../gateway/runtime";
+import {
+  CompileError,
+  compileRuntime,
+  type Runtime,
+  type RuntimeOptions,
+} from "../gateway/runtime";
 
 export interface ServiceOptions {
   /** The config file; without it, the embedded default config runs. */
@@ -184,12 +189,12 @@ async function located(
  */
 export async function withCompiledConfig<T>(
   loaded: LoadedConfig,
-  options: Pick<ServiceOptions, "cwd">,
+  options: RuntimeOptions,
   use: (runtime: Runtime) => Promise<T>,
 ): Promise<T> {
   let runtime: Runtime | undefined;
   await located(loaded, async () => {
-    runtime = await compileRuntime(loaded.gateway, { cwd: options.cwd });
+    runtime = await compileRuntime(loaded.gateway, { cwd: options.cwd, notice: options.notice });
     return [];
   });
   try {
@@ -201,11 +206,12 @@ export async function withCompiledConfig<T>(
 
 /**
  * Everything a start would check, without serving: the file, then the policies (CEL rules,
- * key files and URLs). Throws ConfigError; returns the warnings.
+ * key files and URLs). Throws ConfigError; returns the warnings. `notice` hears what the
+ * compile tells a serving gateway's log (keys a JWKS skips).
  */
 export async function checkConfigFile(
   path: string,
-  options: Pick<ServiceOptions, "env" | "cwd"> = {},
+  options: Pick<ServiceOptions, "env"> & RuntimeOptions = {},
 ): Promise<{ loaded: LoadedConfig; warnings: ConfigProblem[] }> {
   const loaded = await loadConfigFile(path, options.env);
   const warnings = await withCompiledConfig(loaded, options, async (runtime) =>

@@ -5,10 +5,23 @@ import { print } from "../output";
 
 export async function check(file: string): Promise<number> {
   try {
-    const { loaded, warnings } = await checkConfigFile(file, { env: configEnv() });
+    // What compiling tells a serving gateway's log above info (keys a JWKS skips, a JWKS URL
+    // that cannot be fetched), check reports as warnings: no gateway is there to log it.
+    const notices: string[] = [];
+    const { loaded, warnings } = await checkConfigFile(file, {
+      env: configEnv(),
+      notice: (level, message) => {
+        if (level !== "info") notices.push(message);
+      },
+    });
     const { listeners } = loaded.gateway;
     const routes = listeners.reduce((n, listener) => n + listener.routes.length, 0);
-    const warned = warnings.map((warning) => `${formatProblem(warning)} (warning)\n`).join("");
+    const warned = [
+      ...warnings.map(formatProblem),
+      ...notices.map((message) => `${file}: ${message}`),
+    ]
+      .map((warning) => `${warning} (warning)\n`)
+      .join("");
     return print(`${warned}${file}: valid (${listeners.length} listener(s), ${routes} route(s))`);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
