@@ -30,7 +30,10 @@ export interface SecureGateway {
 function recordingRoute(name: string, path: string, policies: RoutePolicies, recordFile: string) {
   const target = stdioTarget("rec", process.execPath, [fixture("recording-server.mjs")]);
   target.env = { RECORD_FILE: recordFile };
-  const spec: RouteSpec = route({ targets: [target] }, { name, policies });
+  const spec: RouteSpec = route(
+    { targets: [target] },
+    { name, policies, policiesPath: ["routes", path, "policies"] },
+  );
   if (path) spec.paths = [{ kind: "prefix", value: path }];
   return spec;
 }
@@ -61,7 +64,9 @@ export async function startSecureGateway(
         port: await freePort(),
         routes: [
           recordingRoute("secure", "/secure", { ...strict, ...extra }, recordFile),
-          recordingRoute("open", "/open", extra, recordFile),
+          // The same name as the strict route: route names need not be unique (agentgateway's
+          // default names repeat across listeners of a bind), so a name is no identity.
+          recordingRoute("secure", "/open", extra, recordFile),
         ],
       },
       {

@@ -12,6 +12,11 @@ import { compileRules } from "./policies/rules";
 export interface CompiledRoute {
   spec: RouteSpec;
   name: string;
+  /**
+   * The route's place in the config, unique where its name need not be (default names repeat
+   * across the listeners of a bind): what the route's sessions belong to.
+   */
+  key: string;
   cors: CorsPolicy | undefined;
   /** jwtAuth, then mcpAuthentication: each must accept the request. */
   authenticators: Authenticator[];
@@ -116,6 +121,7 @@ async function compileRoute(spec: RouteSpec, ctx: CompileContext): Promise<Compi
   return {
     spec,
     name: spec.name,
+    key: at.join("."),
     cors: policies.cors && new CorsPolicy(policies.cors),
     authenticators: [jwtAuth, mcpAuthentication?.authenticator].filter(
       (authenticator): authenticator is Authenticator => authenticator !== undefined,

@@ -38,7 +38,7 @@ const SESSION_NOT_FOUND =
 export function sessionOwner(ex: Exchange): SessionOwner {
   const { issuer, subject } = ex.access.caller;
   const principal = issuer === undefined ? "anonymous" : `${issuer}\u0000${subject ?? ""}`;
-  return `${ex.listener}\u0000${ex.route.name}\u0000${principal}`;
+  return `${ex.listener}\u0000${ex.route.key}\u0000${principal}`;
 }
 
 /**
