@@ -1,3 +1,5 @@
+import { boundLines, boundText } from "./bounded-text";
+
 /**
  * What the gateway reports on its log bus. Every front end (stdout printer, the UI's live log,
  * the denial file) reads these and nothing else, so they carry everything a person needs to
@@ -24,6 +26,12 @@ export interface RequestEvent {
   /** The caller, from a verified token: its `sub`, and the issuer (provider) that vouched for it. */
   subject?: string;
   issuer?: string;
+  /**
+   * What a refused token claims as its `sub` and `iss`, read without verifying it: who the
+   * token says it is for, which may be a lie. Never a reason to trust anything.
+   */
+  unverifiedSubject?: string;
+  unverifiedIssuer?: string;
   /** Why a policy allowed or denied it: the deciding rule, or the failure (never the token). */
   reason?: string;
   durationMs: number;
@@ -38,6 +46,7 @@ export interface NoticeEvent {
   kind: "notice";
   time: number;
   level: "info" | "warn" | "error";
+  /** May span lines (a config error lists its problems one a line). */
   message: string;
   /** Set when the notice comes from one MCP target (its stderr, its exit). */
   target?: string;
@@ -57,3 +66,40 @@ export interface TargetEvent {
 }
 
 export type GatewayEvent = RequestEvent | NoticeEvent | TargetEvent;
+
+/**
+ * Every string field holds what a client, a token or a target sent, so its size and its
+ * characters are theirs to choose. Names and ids are cut at IDENTIFIER_MAX characters; prose
+ * (which embeds a target's stderr, a rule, a problem list) at PROSE_MAX.
+ */
+const IDENTIFIER_MAX = 256;
+const PROSE_MAX = 2048;
+const PROSE_FIELDS = new Set(["error", "reason", "message"]);
+
+/**
+ * The event as the log may hold it: every string field bounded and its control characters
+ * escaped (see bounded-text.ts). The event itself when nothing needed changing, as is usual,
+ * so that the common case copies nothing.
+ */
+export function boundEvent<E extends GatewayEvent>(event: E): E {
+  let bounded: Record<string, unknown> | undefined;
+  for (const key in event) {
+    const value: unknown = event[key];
+    let safe = value;
+    if (typeof value === "string") safe = boundField(event.kind, key, value);
+    else if (key === "stderrTail" && Array.isArray(value)) safe = boundTail(value as string[]);
+    if (safe !== value) (bounded ??= { ...event })[key] = safe;
+  }
+  return (bounded as E | undefined) ?? event;
+}
+
+function boundField(kind: GatewayEvent["kind"], key: string, value: string): string {
+  if (!PROSE_FIELDS.has(key)) return boundText(value, IDENTIFIER_MAX);
+  return kind === "notice" ? boundLines(value, PROSE_MAX) : boundText(value, PROSE_MAX);
+}
+
+/** The same array when every line was safe already. */
+function boundTail(lines: string[]): string[] {
+  const bounded = lines.map((line) => boundText(line, PROSE_MAX));
+  return bounded.every((line, i) => line === lines[i]) ? lines : bounded;
+}

@@ -7,6 +7,8 @@ export type LogFormat = "text" | "json";
  * Prints one line per gateway event, in agentgateway's access-log shape
  * (`<time>\tinfo\trequest k=v ... duration=3ms`) or as JSON lines. Lines are gathered and
  * written once per turn of the event loop, so a busy gateway makes one write, not one per call.
+ * The bus has bounded every value and escaped its control characters, so a line is printed as
+ * the event says.
  */
 export function printEvents(
   bus: LogBus,
@@ -48,6 +50,8 @@ function formatRequest(e: RequestEvent): string {
     ["http.status", e.status],
     ["jwt.sub", e.subject],
     ["jwt.iss", e.issuer],
+    ["jwt.sub.unverified", e.unverifiedSubject],
+    ["jwt.iss.unverified", e.unverifiedIssuer],
     ["protocol", e.method ? "mcp" : "http"],
     ["mcp.method.name", e.method],
     ["mcp.target", e.target],
@@ -79,12 +83,17 @@ function itemFields(e: RequestEvent): [string, string | undefined][] {
   ];
 }
 
+/**
+ * A notice that spans lines prints its later lines indented, so that every line that starts at
+ * the margin is an entry of its own and no message can pass for one.
+ */
 function formatNotice(e: NoticeEvent): string {
   const where = keyValues([
     ["target", e.target],
     ["mcp.session.id", e.session],
   ]);
-  return `${new Date(e.time).toISOString()}\t${e.level}\t${e.message}${where ? ` ${where}` : ""}`;
+  const message = e.message.replaceAll("\n", "\n\t");
+  return `${new Date(e.time).toISOString()}\t${e.level}\t${message}${where ? ` ${where}` : ""}`;
 }
 
 /** Like a notice: `target demo up`, with the error when it failed (its stderr was printed already). */

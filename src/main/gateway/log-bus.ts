@@ -1,4 +1,4 @@
-import type { GatewayEvent, NoticeEvent } from "../../shared/log-event";
+import { boundEvent, type GatewayEvent, type NoticeEvent } from "../../shared/log-event";
 
 export type EventListener = (event: GatewayEvent) => void;
 
@@ -13,8 +13,13 @@ export class LogBus {
     };
   }
 
+  /**
+   * Every event passes here, so this is where hostile sizes and bytes are stopped: each
+   * listener gets the bounded, escaped event and none of them needs to check again.
+   */
   emit(event: GatewayEvent): void {
-    for (const listener of this.listeners) listener(event);
+    const bounded = boundEvent(event);
+    for (const listener of this.listeners) listener(bounded);
   }
 
   notice(

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { KeySource, Rejected, TokenVerifier, Verified } from "./jwt";
 import { bearerToken } from "./bearer";
 import { ANONYMOUS, type Caller } from "./caller";
+import { readClaimedCaller, type ClaimedCaller } from "./jwt/untrusted-token";
 
 export type JwtMode = "strict" | "optional" | "permissive";
 
@@ -11,6 +12,8 @@ export interface Refusal {
   headers: Record<string, string>;
   body: string;
   reason: string;
+  /** Who a refused token claims its caller is, unverified: for the log only. */
+  claimed?: ClaimedCaller;
 }
 
 export type AuthOutcome = { caller: Caller; refusal?: undefined } | { refusal: Refusal };
@@ -41,7 +44,8 @@ export class Authenticator {
     const verdict = await this.verify(token);
     if (!verdict.ok) {
       if (this.mode === "permissive") return { caller: ANONYMOUS };
-      return { refusal: this.challenge(verdict.reason, true, req) };
+      const refusal = this.challenge(verdict.reason, true, req);
+      return { refusal: { ...refusal, claimed: readClaimedCaller(token) } };
     }
     return {
       caller: {

@@ -6,6 +6,15 @@ export interface UntrustedToken {
   claims: Record<string, unknown>;
 }
 
+/** Who a token says its caller is. Unverified: for the log of a refusal, never for a decision. */
+export interface ClaimedCaller {
+  subject?: string;
+  issuer?: string;
+}
+
+/** The largest bearer token decoded at all: one larger is an attack or a mistake. */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -40,4 +49,19 @@ function decodeSegment(segment: string, name: string): Record<string, unknown> |
     return `the ${name} is not a JSON object`;
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * The `sub` and `iss` a refused token states, so that the log can say who it claimed to be.
+ * Nothing for a token too large to decode or too broken to read.
+ */
+export function readClaimedCaller(token: string): ClaimedCaller {
+  if (token.length > MAX_TOKEN_LENGTH) return {};
+  const untrusted = readUntrustedToken(token);
+  if ("reason" in untrusted) return {};
+  const { sub, iss } = untrusted.claims;
+  return {
+    subject: typeof sub === "string" ? sub : undefined,
+    issuer: typeof iss === "string" ? iss : undefined,
+  };
 }

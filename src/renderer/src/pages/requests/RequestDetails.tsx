@@ -20,6 +20,8 @@ export function RequestDetails({ entry, onClose }: RequestDetailsProps) {
     ["Error", entry.error],
     ["Subject", entry.subject],
     ["Issuer / provider", entry.issuer],
+    ["Subject (unverified: claimed by a refused token)", entry.unverifiedSubject],
+    ["Issuer (unverified: claimed by a refused token)", entry.unverifiedIssuer],
     ["JSON-RPC method", entry.method],
     ["Tool / prompt / resource", entry.name],
     ["Target", entry.target],

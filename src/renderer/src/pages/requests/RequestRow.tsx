@@ -13,6 +13,19 @@ function statusTone(status: number): string {
   return "badge-ok";
 }
 
+/** The verified subject; else who a refused token claimed to be, marked as such; else nobody. */
+function CallerCell({ entry }: { entry: LogEntry }) {
+  if (entry.subject !== undefined) return <>{entry.subject}</>;
+  if (entry.unverifiedSubject !== undefined) {
+    return (
+      <>
+        {entry.unverifiedSubject} <span className="muted">(unverified)</span>
+      </>
+    );
+  }
+  return <span className="muted">anonymous</span>;
+}
+
 export function RequestRow({ entry, selected, onOpen }: RequestRowProps) {
   const what = [entry.name, entry.target].filter(Boolean).join(" @ ");
   return (
@@ -32,7 +45,9 @@ export function RequestRow({ entry, selected, onOpen }: RequestRowProps) {
       </td>
       <td className="mono">{entry.method ?? `${entry.httpMethod} ${entry.path}`}</td>
       <td className="mono">{what || <span className="muted">—</span>}</td>
-      <td>{entry.subject ?? <span className="muted">anonymous</span>}</td>
+      <td>
+        <CallerCell entry={entry} />
+      </td>
       <td className="mono muted">{formatDuration(entry.durationMs)}</td>
       <td>{entry.denied && <span className="badge badge-danger">denied</span>}</td>
     </tr>

@@ -25,7 +25,8 @@ export function matchesFilter(entry: LogEntry, filter: RequestFilter): boolean {
   return (
     (!filter.deniedOnly || entry.denied) &&
     (filter.status === "" || String(entry.status) === filter.status) &&
-    contains(entry.subject, filter.subject) &&
+    // Who a refused token claimed to be is what a person looking for that caller wants too.
+    contains(entry.subject ?? entry.unverifiedSubject, filter.subject) &&
     (contains(entry.name, filter.tool) || contains(entry.method, filter.tool)) &&
     contains(entry.target, filter.target)
   );
