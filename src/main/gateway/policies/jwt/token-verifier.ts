@@ -2,7 +2,7 @@ import { jwtVerify, type JWTPayload } from "jose";
 import { rejectionFromJose } from "./jose-rejection";
 import type { KeySource } from "./key-source";
 import { quoteUntrusted } from "./quote-untrusted";
-import { readUntrustedToken } from "./untrusted-token";
+import { MAX_TOKEN_LENGTH, readUntrustedToken } from "./untrusted-token";
 import { VerifiedTokenCache } from "./verified-token-cache";
 import { malformed, reject, type Rejected, type Verified } from "./verdict";
 
@@ -21,9 +21,6 @@ export interface TokenVerifierOptions {
   /** Verified tokens remembered; 1000 when unset, 0 turns the cache off. */
   cacheSize?: number;
 }
-
-/** Checked before any parsing: a bearer token this large is an attack or a mistake. */
-const MAX_TOKEN_LENGTH = 16 * 1024;
 
 interface Provider {
   issuer: string;
