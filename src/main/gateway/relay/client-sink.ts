@@ -7,6 +7,8 @@ export interface ClientSink {
   /** A response that was due will never come (the client cancelled its request). */
   abandon(): void;
   readonly open: boolean;
+  /** Set by the session: told when the client goes away before every answer due went out. */
+  onClientGone?: (sink: ClientSink) => void;
 }
 
 const SSE_HEADERS = {
@@ -27,6 +29,7 @@ const sseEvent = (message: RpcMessage): string =>
  * moment something else must reach the client first (progress, logging, a sampling request).
  */
 export class PostReply implements ClientSink {
+  onClientGone?: (sink: ClientSink) => void;
   private pending: number;
   private readonly batched: RpcMessage[] = [];
   private streaming = false;
@@ -39,7 +42,12 @@ export class PostReply implements ClientSink {
     private readonly headers: Record<string, string>,
   ) {
     this.pending = responsesDue;
-    res.once("close", () => (this.ended = true));
+    // After the last answer went out, 'close' is the end of a response like any other.
+    res.once("close", () => {
+      if (this.ended) return;
+      this.ended = true;
+      this.onClientGone?.(this);
+    });
   }
 
   get open(): boolean {

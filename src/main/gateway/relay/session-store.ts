@@ -15,9 +15,12 @@ interface Entry {
 /**
  * All live sessions of the gateway, across config reloads. Sessions nobody has used for the idle
  * timeout (no call in flight, no open stream) are closed, which also stops their stdio targets.
+ * A session that is closing is no longer found, but is kept until its targets have stopped.
  */
 export class SessionStore {
   private readonly entries = new Map<string, Entry>();
+  /** Sessions closed by DELETE, idle timeout or their stream's end, until their targets stopped. */
+  private readonly closing = new Set<RelaySession>();
   private sweeper: NodeJS.Timeout | undefined;
   private timeoutMs = 0;
 
@@ -48,18 +51,25 @@ export class SessionStore {
     return entry?.owner === owner ? entry.session : undefined;
   }
 
+  /** Called as the session closes: it is no longer found, and closeAll still waits for it. */
   delete(session: RelaySession): void {
     this.entries.delete(session.id);
+    this.closing.add(session);
+    const forget = () => this.closing.delete(session);
+    session.close().then(forget, forget); // the close under way: the same promise
   }
 
-  /** Process ids of every spawned target, for a last-moment kill when the process exits. */
+  /** Process ids of every running target, for a last-moment kill when the process exits. */
   pids(): number[] {
-    return [...this.entries.values()].flatMap(({ session }) => session.pids);
+    const live = [...this.entries.values()].map(({ session }) => session);
+    return [...live, ...this.closing].flatMap((session) => session.pids);
   }
 
+  /** Closes every session and resolves once every target they started has stopped. */
   async closeAll(): Promise<void> {
     clearInterval(this.sweeper);
-    await Promise.all([...this.entries.values()].map(({ session }) => session.close()));
+    const live = [...this.entries.values()].map(({ session }) => session);
+    await Promise.all([...live, ...this.closing].map((session) => session.close()));
   }
 
   private closeIdle(): void {

@@ -50,7 +50,11 @@ type FailedTarget = { error: string };
 export class RelaySession implements UpstreamEvents {
   readonly id = randomUUID();
   private state: "new" | "initializing" | "ready" | "closed" = "new";
+  /** The targets that are up, in the order of the config once the session is ready. */
   private upstreams: Upstream[] = [];
+  /** Targets that initialize spawned or connected and that are not up yet. */
+  private readonly starting = new Set<Upstream>();
+  private stopped: Promise<void> | undefined;
   private readonly byName = new Map<string, Upstream>();
   private namespace = new Namespace([], "conditional");
   /** The Streamable HTTP GET stream, or the legacy SSE stream: for what no call is waiting on. */
@@ -81,7 +85,7 @@ export class RelaySession implements UpstreamEvents {
 
   /** Process ids of the stdio targets this session spawned. */
   get pids(): number[] {
-    return this.upstreams.flatMap((upstream) => upstream.pid ?? []);
+    return [...this.upstreams, ...this.starting].flatMap((upstream) => upstream.pid ?? []);
   }
 
   idleSince(now: number): number {
@@ -116,6 +120,7 @@ export class RelaySession implements UpstreamEvents {
 
     const sink = reply ?? this.stream;
     if (!sink) return;
+    if (reply) reply.onClientGone = this.clientWentAway;
     if (this.calls.has(message.id)) {
       const duplicate = `request id ${message.id} is already in use`;
       sink.send(errorResponse(message.id, ErrorCode.InvalidRequest, duplicate));
@@ -136,16 +141,23 @@ export class RelaySession implements UpstreamEvents {
     this.dispatch(call, message.params);
   }
 
-  async close(): Promise<void> {
-    if (this.state === "closed") return;
+  /**
+   * Ends the session and stops its targets, those still starting too. Every caller gets the same
+   * promise; it settles once every target has stopped (a stdio target's process has exited).
+   */
+  close(): Promise<void> {
+    if (this.stopped) return this.stopped;
     this.state = "closed";
-    this.onClosed(this);
     for (const call of this.calls.values()) call.sink.abandon();
     this.calls.clear();
     this.stream?.close();
     this.callsByProgressToken.clear();
+    // Those still starting are reported by startTarget, which sees the session closed.
     for (const upstream of this.upstreams) this.reportTarget(upstream.name, "closed");
-    await Promise.all(this.upstreams.map((upstream) => upstream.close()));
+    const targets = [...this.upstreams, ...this.starting];
+    this.stopped = Promise.all(targets.map((upstream) => upstream.close())).then(() => undefined);
+    this.onClosed(this);
+    return this.stopped;
   }
 
   private dispatch(call: ClientCall, params: Params | undefined): void {
@@ -192,19 +204,15 @@ export class RelaySession implements UpstreamEvents {
     const outcomes = await Promise.all(
       this.backend.targets.map((target) => this.startTarget(target, params)),
     );
+    if (this.closed) return; // close() stopped every target, and nobody waits for the answer
     const started = outcomes.filter((o): o is StartedTarget => "upstream" in o);
     const failures = outcomes.filter((o): o is FailedTarget => "error" in o).map((o) => o.error);
-    const giveUp =
-      this.closed ||
+    if (
       started.length === 0 ||
-      (failures.length > 0 && this.backend.failureMode === "failClosed");
-    if (giveUp) {
-      for (const { target } of started) this.reportTarget(target, "closed");
-      await Promise.all(started.map(({ upstream }) => upstream.close()));
-      if (!this.closed) {
-        call.failInternal(failures.join("; "));
-        await this.close();
-      }
+      (failures.length > 0 && this.backend.failureMode === "failClosed")
+    ) {
+      call.failInternal(failures.join("; "));
+      await this.close();
       return;
     }
     for (const failure of failures) {
@@ -212,9 +220,9 @@ export class RelaySession implements UpstreamEvents {
         session: this.id,
       });
     }
+    this.upstreams = started.map(({ upstream }) => upstream);
     for (const { upstream, result } of started) {
       upstream.setProtocolVersion(String(result.protocolVersion));
-      this.upstreams.push(upstream);
       this.byName.set(upstream.name, upstream);
     }
     const names = this.backend.targets.map((target) => target.name);
@@ -223,31 +231,52 @@ export class RelaySession implements UpstreamEvents {
     call.resolve(mergeInitialize(started, params?.protocolVersion, this.context.gatewayInfo));
   }
 
+  /**
+   * Starts one target. It counts as starting from before it spawns until it is up or, having
+   * failed, has stopped, so that close() can stop it at any moment.
+   */
   private async startTarget(
     target: TargetSpec,
     params: Params | undefined,
   ): Promise<StartedTarget | FailedTarget> {
     this.reportTarget(target.name, "starting");
-    let upstream: Upstream;
+    const upstream = new Upstream(target, this, () => this.forwardedToken);
+    this.starting.add(upstream);
+    const outcome = await this.handshake(upstream, params);
+    if ("error" in outcome) await upstream.close();
+    this.starting.delete(upstream);
+    if (this.closed) {
+      this.reportTarget(target.name, "closed");
+    } else if ("error" in outcome) {
+      this.reportTarget(target.name, "failed", {
+        error: outcome.error,
+        stderrTail: upstream.stderrLines,
+      });
+    } else {
+      this.upstreams.push(upstream);
+      this.reportTarget(target.name, "up");
+    }
+    return outcome;
+  }
+
+  /** Spawns or connects a target and initializes it: its answer, or why it failed. */
+  private async handshake(
+    upstream: Upstream,
+    params: Params | undefined,
+  ): Promise<StartedTarget | FailedTarget> {
     try {
-      upstream = await Upstream.connect(target, this, () => this.forwardedToken);
+      await upstream.start();
     } catch (error) {
-      const message = (error as Error).message;
-      this.reportTarget(target.name, "failed", { error: message });
-      return { error: message };
+      return { error: (error as Error).message };
     }
     const response = await upstream.call("initialize", params, this.context.initializeTimeoutMs);
-    if (response.error || !response.result) {
-      await upstream.close();
-      const reason = response.error?.message ?? "an empty answer";
-      const error = upstream.alive
-        ? `target "${target.name}" refused initialize: ${reason}`
-        : reason;
-      this.reportTarget(target.name, "failed", { error, stderrTail: upstream.stderrLines });
-      return { error };
+    if (response.result && !response.error) {
+      return { target: upstream.name, upstream, result: response.result };
     }
-    this.reportTarget(target.name, "up");
-    return { target: target.name, upstream, result: response.result };
+    const reason = response.error?.message ?? "an empty answer";
+    return {
+      error: upstream.alive ? `target "${upstream.name}" refused initialize: ${reason}` : reason,
+    };
   }
 
   // ---- calls routed to one target --------------------------------------------------------
@@ -437,8 +466,11 @@ export class RelaySession implements UpstreamEvents {
 
   private relayNotification(message: RpcMessage): void {
     const params = message.params ?? {};
-    if (message.method === "notifications/cancelled")
-      return this.cancel(params.requestId as RpcId, params.reason);
+    if (message.method === "notifications/cancelled") {
+      const call = this.calls.get(params.requestId as RpcId);
+      const reason = typeof params.reason === "string" ? params.reason : "cancelled by the client";
+      return call && this.cancel(call, reason);
+    }
     if (message.method === "notifications/progress") {
       // Progress on a request a target made (sampling): only that target knows the token.
       for (const request of this.serverRequests.values()) {
@@ -448,16 +480,30 @@ export class RelaySession implements UpstreamEvents {
     for (const upstream of this.upstreams) upstream.send(message);
   }
 
-  private cancel(requestId: RpcId, reason: unknown): void {
-    const call = this.calls.get(requestId);
-    if (!call) return;
-    this.calls.delete(requestId);
+  /** The client no longer waits for the call: its targets are told to stop working on it. */
+  private cancel(call: ClientCall, reason: string): void {
+    this.calls.delete(call.id);
     if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
-    const why = typeof reason === "string" ? reason : "cancelled by the client";
-    for (const upstream of this.upstreams) upstream.cancel(call, why);
+    for (const upstream of this.upstreams) upstream.cancel(call, reason);
     call.sink.abandon();
-    this.report(call, `cancelled: ${why}`);
+    this.report(call, `cancelled: ${reason}`);
   }
+
+  /**
+   * The client closed the connection of a POST before all its answers went out: its calls are
+   * cancelled as if it had said so, and the session expires like any idle one. Without the
+   * answer to its initialize, nobody can use the session: it ends at once.
+   */
+  private readonly clientWentAway = (sink: ClientSink): void => {
+    for (const call of this.calls.values()) {
+      if (call.sink !== sink) continue;
+      if (call.method === "initialize") {
+        void this.close();
+        return;
+      }
+      this.cancel(call, "the client went away");
+    }
+  };
 
   private answerServerRequest(message: RpcMessage): void {
     const request = this.serverRequests.get(message.id as number);
@@ -525,6 +571,10 @@ export class RelaySession implements UpstreamEvents {
 
   onStderr(upstream: Upstream, line: string): void {
     this.context.bus.notice("info", line, { target: upstream.name, session: this.id });
+  }
+
+  onDropped(upstream: Upstream, reason: string): void {
+    this.context.bus.notice("warn", reason, { target: upstream.name, session: this.id });
   }
 
   onGone(upstream: Upstream, reason: string): void {

@@ -1,11 +1,12 @@
 import type { Readable } from "node:stream";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { TargetSpec } from "../../../shared/config/model";
-import { ErrorCode, errorResponse, type RpcMessage } from "./jsonrpc";
+import { ErrorCode, errorResponse, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
+import { OversizedMessageError, StdioTransport } from "./stdio-transport";
 
 /** Whoever waits for the answer to a request sent to a target. */
 export interface ResponseHandler {
@@ -18,10 +19,13 @@ export interface UpstreamEvents {
   onStderr(upstream: Upstream, line: string): void;
   /** The target went away while the session still needed it. */
   onGone(upstream: Upstream, reason: string): void;
+  /** A message from the target was dropped, and no request could be failed in its place. */
+  onDropped(upstream: Upstream, reason: string): void;
 }
 
 const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_MAX = 500;
+const MESSAGE_LIMIT = `${MAX_MESSAGE_BYTES / 1024 / 1024} MiB, the gateway's limit for one message`;
 
 /** How a person recognizes a target in an error message. */
 function describeTarget(target: TargetSpec): string {
@@ -42,35 +46,35 @@ export class Upstream {
   private nextId = 1;
   /** Why the target can no longer be used; set once. */
   private failure: string | undefined;
-  private closing = false;
+  private closed: Promise<void> | undefined;
 
-  private constructor(
+  /** Nothing is spawned or connected until `start`; `close` may come first. */
+  constructor(
     readonly target: TargetSpec,
     private readonly events: UpstreamEvents,
     credentials: Credentials,
   ) {
     this.name = target.name;
     this.transport = createTransport(target, credentials);
-    const stderr = this.transport instanceof StdioClientTransport ? this.transport.stderr : null;
-    if (stderr) this.captureStderr(stderr as Readable);
     this.transport.onmessage = (message) => this.receive(message as unknown as RpcMessage);
     this.transport.onclose = () => this.transportClosed();
+    // Other errors are lines that are not JSON-RPC: skipped, as they always were.
+    this.transport.onerror = (error) => {
+      if (error instanceof OversizedMessageError) this.refuseOversized(error.requestId);
+    };
   }
 
   /** Spawns or connects; rejects with a message that says which target failed and why. */
-  static async connect(
-    target: TargetSpec,
-    events: UpstreamEvents,
-    credentials: Credentials,
-  ): Promise<Upstream> {
-    const upstream = new Upstream(target, events, credentials);
+  async start(): Promise<void> {
+    if (this.closed) throw new Error(`target "${this.name}" was closed`);
     try {
-      await upstream.transport.start();
+      await this.transport.start();
     } catch (error) {
-      upstream.failure = upstream.explain(error);
-      throw new Error(upstream.failure, { cause: error });
+      this.failure = this.explain(error);
+      throw new Error(this.failure, { cause: error });
     }
-    return upstream;
+    // Until read, what it wrote waits in the pipe: nothing is lost before this line.
+    if (this.transport instanceof StdioTransport) this.captureStderr(this.transport.stderr);
   }
 
   get alive(): boolean {
@@ -82,9 +86,12 @@ export class Upstream {
     return [...this.stderrTail];
   }
 
-  /** The process id of a stdio target, so that an exiting gateway can leave no orphan. */
+  /**
+   * The process id of a stdio target while it runs, so that an exiting gateway can leave no
+   * orphan: it leads the process group of the target and whatever the target started.
+   */
   get pid(): number | null {
-    return this.transport instanceof StdioClientTransport ? this.transport.pid : null;
+    return this.transport instanceof StdioTransport ? this.transport.pid : null;
   }
 
   /** Sends a request under a fresh id; the handler gets the response with that id. */
@@ -138,9 +145,13 @@ export class Upstream {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.closing) return;
-    this.closing = true;
+  /** Every caller gets the same promise: it settles once a stdio target's process has exited. */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
     this.failRequests(`target "${this.name}" was closed`);
     if (this.transport instanceof StreamableHTTPClientTransport) {
       await this.transport.terminateSession().catch(() => undefined);
@@ -161,12 +172,11 @@ export class Upstream {
 
   private transmit(message: RpcMessage, requestId?: number): void {
     this.transport.send(message as unknown as JSONRPCMessage).catch((error: unknown) => {
-      const reason = this.explain(error);
       if (requestId === undefined) return;
-      const handler = this.inFlight.get(requestId);
-      if (!handler) return;
-      this.inFlight.delete(requestId);
-      handler.onUpstreamResponse(this, errorResponse(requestId, ErrorCode.InternalError, reason));
+      this.settle(
+        requestId,
+        errorResponse(requestId, ErrorCode.InternalError, this.explain(error)),
+      );
     });
   }
 
@@ -175,14 +185,31 @@ export class Upstream {
       this.events.onServerMessage(this, message);
       return;
     }
-    const handler = this.inFlight.get(message.id as number);
-    if (!handler) return; // cancelled or timed out: the client no longer waits for it
-    this.inFlight.delete(message.id as number);
-    handler.onUpstreamResponse(this, message);
+    // A response nobody waits for was cancelled or timed out: it is dropped.
+    this.settle(message.id as number, message);
+  }
+
+  /** Hands the response to request `id` to its handler; false when nobody waits for it. */
+  private settle(id: number, response: RpcMessage): boolean {
+    const handler = this.inFlight.get(id);
+    if (!handler) return false;
+    this.inFlight.delete(id);
+    handler.onUpstreamResponse(this, response);
+    return true;
+  }
+
+  /** A message beyond the limit was skipped: the request it answered fails, saying why. */
+  private refuseOversized(requestId: number | undefined): void {
+    if (requestId !== undefined) {
+      const answer = `target "${this.name}" answered with a message larger than ${MESSAGE_LIMIT}`;
+      if (this.settle(requestId, errorResponse(requestId, ErrorCode.InternalError, answer))) return;
+    }
+    const dropped = `target "${this.name}" sent a message larger than ${MESSAGE_LIMIT}; it was dropped`;
+    this.events.onDropped(this, dropped);
   }
 
   private transportClosed(): void {
-    if (this.closing || this.failure !== undefined) return;
+    if (this.closed || this.failure !== undefined) return;
     // The child's last stderr lines may still be in the pipe when 'close' fires.
     setImmediate(() => {
       this.failure = `target "${this.name}" (${describeTarget(this.target)}) exited unexpectedly${this.stderrSuffix()}`;
@@ -199,12 +226,14 @@ export class Upstream {
     }
   }
 
-  private captureStderr(stream: Readable): void {
+  private captureStderr(stream: Readable | null): void {
+    if (!stream) return;
     let partial = "";
     stream.setEncoding("utf8");
     stream.on("data", (chunk: string) => {
       const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
+      // Only the start of a line is recorded: a line that never ends must not grow without end.
+      partial = (lines.pop() ?? "").slice(0, STDERR_LINE_MAX);
       for (const line of lines) this.recordStderr(line);
     });
     stream.on("end", () => partial && this.recordStderr(partial));
@@ -267,15 +296,16 @@ function withCredentials(credentials: Credentials): typeof fetch {
 function createTransport(target: TargetSpec, credentials: Credentials): Transport {
   switch (target.kind) {
     case "stdio":
-      return new StdioClientTransport({
+      return new StdioTransport({
         command: target.cmd,
         args: target.args,
         // Inherit the gateway's environment as agentgateway does: servers started with npx or
         // uvx need PATH, HOME, proxies and credentials that a minimal environment would drop.
-        env: target.clearEnv
-          ? target.env
-          : { ...(process.env as Record<string, string>), ...target.env },
-        stderr: "pipe",
+        // clearEnv still keeps the few variables the SDK always passes (PATH, HOME, USER, ...).
+        env: {
+          ...(target.clearEnv ? getDefaultEnvironment() : (process.env as Record<string, string>)),
+          ...target.env,
+        },
       });
     case "mcp":
       return new StreamableHTTPClientTransport(new URL(target.url), {
