@@ -6,6 +6,7 @@ import { LocalIssuer } from "../app/local-issuer";
 import { GatehouseService } from "../app/service";
 import { UiBackend } from "../app/ui-backend";
 import { createDispatcher } from "../app/ui-dispatch";
+import { killProcessGroup } from "../gateway/relay/stdio-transport";
 import { dataDir } from "../keystore/data-dir";
 import { confineWebContents } from "./harden";
 import { isAppPage, registerUiIpc } from "./ipc";
@@ -54,9 +55,10 @@ if (!app.requestSingleInstanceLock()) {
     await backend.close();
     await service.stop();
   });
-  // No orphans: if Electron exits without a clean stop, its stdio targets go with it.
+  // No orphans: if Electron exits without a clean stop, its stdio targets go with it, and so
+  // does whatever they started (each leads its process group).
   process.on("exit", () => {
-    for (const pid of service.gateway.sessions.pids()) killQuietly(pid);
+    for (const pid of service.gateway.sessions.pids()) killProcessGroup(pid, "SIGTERM");
   });
 
   app.whenReady().then(async () => {
@@ -92,12 +94,4 @@ function quitAfterStopping(stop: () => Promise<void>): void {
       .catch(() => undefined)
       .finally(() => app.quit());
   });
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
 }

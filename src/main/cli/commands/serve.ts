@@ -7,6 +7,7 @@ import { GatehouseService } from "../../app/service";
 import { UiBackend } from "../../app/ui-backend";
 import { createDispatcher } from "../../app/ui-dispatch";
 import { ConfigError } from "../../config/problems";
+import { killProcessGroup } from "../../gateway/relay/stdio-transport";
 import { dataDir } from "../../keystore/data-dir";
 import { Keystore } from "../../keystore/keystore";
 import { openSecretStore } from "../../keystore/open-secret-store";
@@ -51,9 +52,10 @@ export async function serve(
     `Gatehouse ${version} is serving ${source}. MCP clients connect to:\n${endpoints.join("\n")}${keys}${ui}\n`,
   );
 
-  // No orphans: if the process exits without a clean stop, its stdio targets go with it.
+  // No orphans: if the process exits without a clean stop, its stdio targets go with it, and
+  // so does whatever they started (each leads its process group).
   process.on("exit", () => {
-    for (const pid of service.gateway.sessions.pids()) killQuietly(pid);
+    for (const pid of service.gateway.sessions.pids()) killProcessGroup(pid, "SIGTERM");
   });
   onStopSignal(async () => {
     await admin?.close();
@@ -107,12 +109,4 @@ function onStopSignal(stop: () => Promise<void>): void {
     }
   };
   process.on("SIGINT", handle).on("SIGTERM", handle).on("SIGHUP", handle);
-}
-
-function killQuietly(pid: number): void {
-  try {
-    process.kill(pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
 }
