@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   fixture,
   isRunning,
@@ -19,6 +19,9 @@ import { callTool, openSession, type Message } from "./secure-gateway";
 
 let gw: TestGateway | undefined;
 let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "gatehouse-abandoned-"));
+});
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
@@ -32,10 +35,12 @@ afterEach(async () => {
 
 /** The recording server, telling the test its pid, what it received, and `env`. */
 function recordingTarget(env: Record<string, string> = {}) {
-  dir = mkdtempSync(join(tmpdir(), "gatehouse-abandoned-"));
   const target = stdioTarget("rec", process.execPath, [fixture("recording-server.mjs")]);
-  target.env = { RECORD_FILE: join(dir, "received.jsonl"), PID_FILE: join(dir, "target.pid") };
-  for (const [key, value] of Object.entries(env)) target.env[key] = value.replace("$DIR", dir);
+  target.env = {
+    RECORD_FILE: join(dir, "received.jsonl"),
+    PID_FILE: join(dir, "target.pid"),
+    ...env,
+  };
   return target;
 }
 
@@ -141,7 +146,7 @@ describe("abandoned work is freed", () => {
   it("a gateway stopped right after a DELETE waits for that session's target and its children", async () => {
     const stubborn = recordingTarget({
       IGNORE_SIGTERM: "1",
-      GRANDCHILD_PID_FILE: "$DIR/grandchild.pid",
+      GRANDCHILD_PID_FILE: join(dir, "grandchild.pid"),
     });
     gw = await startGateway([route({ targets: [stubborn] })]);
     const session = await openSession(gw.url);
