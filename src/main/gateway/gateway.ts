@@ -123,10 +123,14 @@ export class Gateway {
     return runtime.warnings;
   }
 
+  /**
+   * Stops taking requests first, then waits for every session's targets to stop (one that
+   * ignores SIGTERM takes a few seconds), so that no child outlives the gateway.
+   */
   async close(): Promise<void> {
-    await this.sessions.closeAll();
     await Promise.all([...this.listeners.values()].map((listener) => closeServer(listener.server)));
     this.listeners.clear();
+    await this.sessions.closeAll();
     await this.runtime?.close();
   }
 
