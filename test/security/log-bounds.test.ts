@@ -12,6 +12,7 @@ import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import { testIssuer, type TestIssuer } from "../auth/issuer";
 import { fixture, postInitialize, route, stdioTarget, waitFor } from "../relay/harness";
+import { callTool, openSession, postMessage } from "./secure-gateway";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -78,24 +79,10 @@ async function startLoggedGateway(routes: RouteSpec[]): Promise<LoggedGateway> {
 const recording = () => stdioTarget("rec", process.execPath, [fixture("recording-server.mjs")]);
 const at = (prefix: string) => ({ paths: [{ kind: "prefix" as const, value: prefix }] });
 
-async function openSession(url: string): Promise<string> {
-  const answer = await postInitialize(url);
-  expect(answer.status).toBe(200);
-  await answer.text();
-  return answer.headers.get("mcp-session-id") as string;
-}
-
-async function callTool(url: string, session: string, name: string, id: number): Promise<void> {
-  const answer = await fetch(url, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-      "Mcp-Session-Id": session,
-    },
-    body: JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name } }),
-  });
-  await answer.text();
+/** A tools/call on the session; the JSON-RPC answer. */
+async function callNamed(url: string, session: string, name: string, id: number) {
+  const answer = await postMessage(url, session, undefined, callTool(id, name));
+  return (await answer.json()) as { error?: { message: string } };
 }
 
 function stringsOf(event: object): string[] {
@@ -167,7 +154,13 @@ describe("hostile tool names reach the log bounded and escaped", () => {
   it.each(cases)("$routeName route: $what", async ({ routeName, name, check }) => {
     const url = `${gw.base}/${routeName}`;
     const session = await openSession(url);
-    await callTool(url, session, name, nextId++);
+    const answer = await callNamed(url, session, name, nextId++);
+    if (routeName === "guarded") {
+      // Refused as unknown, and the name in that answer is bounded as it is in the log.
+      const message = answer.error?.message ?? "";
+      expect(message.startsWith("Unknown tool: ")).toBe(true);
+      check(message.slice("Unknown tool: ".length));
+    }
     const logged = () =>
       gw.events.find(
         (e): e is RequestEvent =>
@@ -196,7 +189,7 @@ describe("hostile tool names reach the log bounded and escaped", () => {
     const flood = 1100;
     const workers = Array.from({ length: 8 }, async (_, worker) => {
       for (let i = worker; i < flood; i += 8) {
-        await callTool(url, session, `${i}-${"w".repeat(8 * KiB)}`, nextId++);
+        await callNamed(url, session, `${i}-${"w".repeat(8 * KiB)}`, nextId++);
       }
     });
     await Promise.all(workers);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { boundText } from "../../../shared/bounded-text";
 import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
@@ -38,6 +39,8 @@ type Params = Record<string, unknown>;
  * client has opened its stream; that much is kept for it, the oldest dropped beyond.
  */
 const BACKLOG_LIMIT = 100;
+/** Item names and URIs are short; a longer one in an error is cut, as it is in the log. */
+const ECHOED_NAME_MAX = 256;
 type StartedTarget = { target: string; upstream: Upstream; result: Params };
 type FailedTarget = { error: string };
 
@@ -341,7 +344,8 @@ export class RelaySession implements UpstreamEvents {
     call.reason = decision?.reason;
     call.denied = decision?.allowed === false;
     if (!upstream || call.denied) {
-      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${exposed}`);
+      // Echoed bounded: a client that sends a name of megabytes does not get them back.
+      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${boundText(exposed, ECHOED_NAME_MAX)}`);
       return undefined;
     }
     return upstream;
