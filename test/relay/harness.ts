@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -53,12 +54,21 @@ export async function waitFor(
   }
 }
 
+/**
+ * Whether a process runs. A killed grandchild goes to PID 1, and where PID 1 does not reap
+ * (many containers) it stays a zombie: still signalable, yet no longer running.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat[stat.lastIndexOf(")") + 2] !== "Z";
+  } catch {
+    return process.platform !== "linux";
   }
 }
 
@@ -149,6 +159,24 @@ export function textOf(result: unknown): string {
   return content.map((part) => part.text ?? "").join("");
 }
 
+/** The initialize request of a client written by hand, without an SDK. */
+export const INITIALIZE_REQUEST = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: {
+    protocolVersion: "2025-06-18",
+    capabilities: {},
+    clientInfo: { name: "raw", version: "1" },
+  },
+} as const;
+
+/** The headers every Streamable HTTP POST of a client carries. */
+export const MCP_POST_HEADERS = {
+  "Content-Type": "application/json",
+  Accept: "application/json, text/event-stream",
+} as const;
+
 /** An initialize sent by hand, as a client without an SDK would (no GET stream follows). */
 export function postInitialize(
   url: string,
@@ -156,20 +184,7 @@ export function postInitialize(
 ): Promise<Response> {
   return fetch(url, {
     method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "raw", version: "1" },
-      },
-    }),
+    headers: { ...MCP_POST_HEADERS, ...headers },
+    body: JSON.stringify(INITIALIZE_REQUEST),
   });
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   fixture,
+  INITIALIZE_REQUEST,
   isRunning,
   route,
   startGateway,
@@ -11,7 +12,7 @@ import {
   waitFor,
   type TestGateway,
 } from "../relay/harness";
-import { callTool, openSession, type Message } from "./secure-gateway";
+import { callTool, openSession, postMessage, readRecord } from "./secure-gateway";
 
 // Issue 8, case 6: work a client abandons is freed. Its pending calls are cancelled at the
 // target and its session expires like any idle one; an initialize nobody waits for any more
@@ -44,31 +45,6 @@ function recordingTarget(env: Record<string, string> = {}) {
   return target;
 }
 
-const initialize: Message = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "impatient", version: "1" },
-  },
-};
-
-/** A POST the test can give up on, as a client that goes away does. */
-function post(url: string, message: Message, signal: AbortSignal, session?: string) {
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-      ...(session && { "Mcp-Session-Id": session }),
-    },
-    body: JSON.stringify(message),
-    signal,
-  });
-}
-
 function readPid(name: string): number | undefined {
   const file = join(dir, name);
   return existsSync(file) ? Number(readFileSync(file, "utf8")) : undefined;
@@ -79,26 +55,7 @@ async function pidOf(name: string): Promise<number> {
   return readPid(name) as number;
 }
 
-function received(): Message[] {
-  const file = join(dir, "received.jsonl");
-  if (!existsSync(file)) return [];
-  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
-  return lines.map((line) => JSON.parse(line) as Message);
-}
-
-/**
- * Whether a process runs. A killed grandchild goes to PID 1, and where PID 1 does not reap
- * (many containers) it stays a zombie: still signalable, yet no longer running.
- */
-function alive(pid: number): boolean {
-  if (!isRunning(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat[stat.lastIndexOf(")") + 2] !== "Z";
-  } catch {
-    return process.platform !== "linux";
-  }
-}
+const received = () => readRecord(join(dir, "received.jsonl"));
 
 describe("abandoned work is freed", () => {
   it("a client that goes away from a hung call cancels it at the target; the session expires", async () => {
@@ -107,7 +64,9 @@ describe("abandoned work is freed", () => {
     const pid = await pidOf("target.pid");
 
     const client = new AbortController();
-    const hung = post(gw.url, callTool(2, "hang"), client.signal, session);
+    const hung = postMessage(gw.url, session, undefined, callTool(2, "hang"), {
+      signal: client.signal,
+    });
     const call = () => received().find((m) => m.method === "tools/call");
     await waitFor("the target to receive the hung call", () => call() !== undefined);
     client.abort();
@@ -124,14 +83,16 @@ describe("abandoned work is freed", () => {
     expect((cancelled()?.params as { reason?: string }).reason).toMatch(/client went away/);
 
     await waitFor("the idle session to be reaped", () => gw?.gateway.sessions.size === 0);
-    await waitFor("the target to end with its session", () => !alive(pid));
+    await waitFor("the target to end with its session", () => !isRunning(pid));
   });
 
   it("an initialize the client gave up on stops its half-started target at once", async () => {
     // The harness gives initialize 15 s; the target would answer only after a minute.
     gw = await startGateway([route({ targets: [recordingTarget({ INIT_DELAY_MS: "60000" })] })]);
     const client = new AbortController();
-    const waiting = post(gw.url, initialize, client.signal);
+    const waiting = postMessage(gw.url, undefined, undefined, INITIALIZE_REQUEST, {
+      signal: client.signal,
+    });
     const pid = await pidOf("target.pid");
     await waitFor("the target to receive initialize", () =>
       received().some((m) => m.method === "initialize"),
@@ -139,7 +100,7 @@ describe("abandoned work is freed", () => {
     client.abort();
     await expect(waiting).rejects.toThrow();
 
-    await waitFor("the target to be stopped", () => !alive(pid), 8_000);
+    await waitFor("the target to be stopped", () => !isRunning(pid), 8_000);
     expect(gw.gateway.sessions.size).toBe(0);
   });
 
@@ -161,7 +122,7 @@ describe("abandoned work is freed", () => {
     await gw.close();
     gw = undefined;
 
-    expect(alive(pid)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(isRunning(pid)).toBe(false);
+    expect(isRunning(grandchild)).toBe(false);
   });
 });

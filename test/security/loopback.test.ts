@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAdminServer, type AdminServer } from "../../src/main/admin/admin-server";
-import { everythingStdio, route, startGateway, type TestGateway } from "../relay/harness";
+import {
+  everythingStdio,
+  INITIALIZE_REQUEST,
+  MCP_POST_HEADERS,
+  route,
+  startGateway,
+  type TestGateway,
+} from "../relay/harness";
 import { rawRequest } from "../raw-http";
 
 // Issue 8, case 3: DNS rebinding. A page on another site can make the browser send requests to
 // 127.0.0.1 under its own host name and origin; only loopback names, matched exactly, may pass.
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-});
 
 const LOOPBACK_HOSTS = [
   "localhost",
@@ -72,12 +68,8 @@ afterAll(async () => {
 const post = (url: string, headers: Record<string, string>) =>
   rawRequest(url, {
     method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body: INITIALIZE,
+    headers: { ...MCP_POST_HEADERS, ...headers },
+    body: JSON.stringify(INITIALIZE_REQUEST),
   });
 
 describe("the MCP listener on 127.0.0.1", () => {

@@ -168,7 +168,7 @@ describe("headers", () => {
   ])("Content-Type %s: 415", async (type) => {
     const session = await openSession(gw.secure, alice);
     const answer = await postMessage(gw.secure, session, alice, callTool(2, "echo"), {
-      "Content-Type": type,
+      headers: { "Content-Type": type },
     });
     expect(answer.status).toBe(415);
     expect(await answer.json()).toEqual(
@@ -181,7 +181,7 @@ describe("headers", () => {
     async (type) => {
       const session = await openSession(gw.secure, alice);
       const answer = await postMessage(gw.secure, session, alice, callTool(2, "echo"), {
-        "Content-Type": type,
+        headers: { "Content-Type": type },
       });
       expect(answer.status).toBe(200);
     },
@@ -196,7 +196,7 @@ describe("headers", () => {
   ])("a POST with Accept %j: 406", async (accept) => {
     const session = await openSession(gw.secure, alice);
     const answer = await postMessage(gw.secure, session, alice, callTool(2, "echo"), {
-      Accept: accept,
+      headers: { Accept: accept },
     });
     expect(answer.status).toBe(406);
     expect(await answer.json()).toEqual(

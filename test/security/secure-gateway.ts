@@ -6,7 +6,14 @@ import type { RoutePolicies } from "../../src/shared/config/schema";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import { fixture, freePort, route, stdioTarget } from "../relay/harness";
+import {
+  fixture,
+  freePort,
+  INITIALIZE_REQUEST,
+  MCP_POST_HEADERS,
+  route,
+  stdioTarget,
+} from "../relay/harness";
 import type { TestIssuer } from "../auth/issuer";
 
 /** A JSON-RPC message as a test sends it: deliberately loose, hostile ones included. */
@@ -86,11 +93,7 @@ export async function startSecureGateway(
     otherListener: `${b}/mcp`,
     events,
     requests: () => events.filter((e): e is RequestEvent => e.kind === "request"),
-    received: () =>
-      (existsSync(recordFile) ? readFileSync(recordFile, "utf8") : "")
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as Message),
+    received: () => readRecord(recordFile),
     close: async () => {
       await gateway.close();
       rmSync(dir, { recursive: true, force: true });
@@ -98,26 +101,19 @@ export async function startSecureGateway(
   };
 }
 
+/** What the recording server wrote to its RECORD_FILE: every message it received, in order. */
+export function readRecord(file: string): Message[] {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+  return lines.map((line) => JSON.parse(line) as Message);
+}
+
 export const bearer = (token: string | undefined): Record<string, string> =>
   token ? { Authorization: `Bearer ${token}` } : {};
 
-const MCP_HEADERS = {
-  "Content-Type": "application/json",
-  Accept: "application/json, text/event-stream",
-};
-
 /** Opens a Streamable HTTP session by hand and sends `initialized`; returns its id. */
 export async function openSession(url: string, token?: string): Promise<string> {
-  const answer = await postMessage(url, undefined, token, {
-    jsonrpc: "2.0",
-    id: 1,
-    method: "initialize",
-    params: {
-      protocolVersion: "2025-06-18",
-      capabilities: {},
-      clientInfo: { name: "attacker", version: "1" },
-    },
-  });
+  const answer = await postMessage(url, undefined, token, INITIALIZE_REQUEST);
   const id = answer.headers.get("mcp-session-id");
   if (answer.status !== 200 || !id) {
     throw new Error(`initialize failed: ${answer.status} ${await answer.text()}`);
@@ -134,17 +130,18 @@ export function postMessage(
   sessionId: string | undefined,
   token: string | undefined,
   body: Message | Message[],
-  headers: Record<string, string> = {},
+  extra: { headers?: Record<string, string>; signal?: AbortSignal } = {},
 ): Promise<Response> {
   return fetch(url, {
     method: "POST",
     headers: {
-      ...MCP_HEADERS,
+      ...MCP_POST_HEADERS,
       ...(sessionId && { "Mcp-Session-Id": sessionId }),
       ...bearer(token),
-      ...headers,
+      ...extra.headers,
     },
     body: JSON.stringify(body),
+    signal: extra.signal,
   });
 }
 
