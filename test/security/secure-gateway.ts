@@ -14,7 +14,6 @@ import {
   route,
   stdioTarget,
 } from "../relay/harness";
-import type { TestIssuer } from "../auth/issuer";
 
 /** A JSON-RPC message as a test sends it: deliberately loose, hostile ones included. */
 export type Message = Record<string, unknown>;
@@ -46,17 +45,23 @@ function recordingRoute(name: string, path: string, policies: RoutePolicies, rec
 }
 
 /**
- * The layout the attacks of issue 8 were seen on: a strict route and an open one on the same
- * listener, and a second listener with an open route of the same name.
+ * The layout the attacks of issue 8 were seen on: on one listener a strict route, whose jwtAuth
+ * trusts the tokens of `trusted` (a TestIssuer, or any issuer and JWKS), and an open one; on a
+ * second listener another open route.
  */
 export async function startSecureGateway(
-  idp: TestIssuer,
+  trusted: { issuer: string; jwks: { keys: unknown[] }; audiences?: string[] },
   extra: RoutePolicies = {},
 ): Promise<SecureGateway> {
   const dir = mkdtempSync(join(tmpdir(), "gatehouse-security-"));
   const recordFile = join(dir, "received.jsonl");
   const strict: RoutePolicies = {
-    jwtAuth: { mode: "strict", issuer: idp.issuer, jwks: JSON.stringify(idp.jwks) },
+    jwtAuth: {
+      mode: "strict",
+      issuer: trusted.issuer,
+      audiences: trusted.audiences,
+      jwks: JSON.stringify(trusted.jwks),
+    },
     mcpAuthorization: { rules: ['mcp.tool.name != "printEnv"'] },
   };
   const bus = new LogBus();
