@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { clientMessageProblem } from "./client-message";
 import { rejectExchange, type Exchange } from "./exchange";
 import { ErrorCode, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
-import { mediaType } from "./media-type";
+import { isJsonContent } from "./media-type";
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -16,8 +16,7 @@ export interface ParsedBody {
  * failure it answers the client and returns undefined.
  */
 export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefined> {
-  const contentType = ex.req.headers["content-type"];
-  if (contentType === undefined || mediaType(contentType) !== "application/json") {
+  if (!isJsonContent(ex.req.headers["content-type"])) {
     rejectExchange(
       ex,
       415,

@@ -1,7 +1,7 @@
 import { PostReply, SseStream } from "./client-sink";
 import { callOrigin, sessionOwner, rejectExchange, sessionOr404, type Exchange } from "./exchange";
 import { ErrorCode, isRequest } from "./jsonrpc";
-import { mediaType } from "./media-type";
+import { acceptsJsonAndEventStream } from "./media-type";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
 
@@ -26,7 +26,9 @@ export async function serveStreamableHttp(ex: Exchange): Promise<void> {
 }
 
 async function post(ex: Exchange): Promise<void> {
-  if (!acceptsBothAnswerForms(ex.req.headers.accept)) {
+  // The spec has a POST's client accept both forms, as the gateway picks one per answer: plain
+  // JSON, or a stream when progress or a server request must come first.
+  if (!acceptsJsonAndEventStream(ex.req.headers.accept)) {
     rejectExchange(
       ex,
       406,
@@ -107,20 +109,4 @@ function findSession(ex: Exchange): RelaySession | undefined {
     return undefined;
   }
   return sessionOr404(ex, id);
-}
-
-/**
- * The spec has a POST's client accept both forms, because the gateway picks one per answer:
- * plain JSON, or a stream when progress or a server request must come first.
- */
-function acceptsBothAnswerForms(accept: string | undefined): boolean {
-  if (accept === undefined) return false;
-  let json = false;
-  let stream = false;
-  for (const range of accept.split(",")) {
-    const type = mediaType(range);
-    if (type === "application/json") json = true;
-    else if (type === "text/event-stream") stream = true;
-  }
-  return json && stream;
 }
