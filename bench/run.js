@@ -2,17 +2,22 @@
 // Runs the same echo workload against each system under test in turn, one fresh process per
 // row, and writes the results to bench/RESULTS.md.
 //
+// Then, per system, the hostile-names workload: what names of megabytes cost it.
+//
 //   node bench/run.js [--sessions 1,8] [--seconds 10] [--warmup 1] [--systems a,b]
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+//                     [--hostile-calls 15] [--hostile-mib 5]
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { sendHostileNames } from "./hostile-names.js";
 import { runLoad } from "./load.js";
 import { describeError } from "./lib/describe-error.js";
 import { freePort } from "./lib/free-port.js";
 import { ManagedProcess, killAllNow } from "./lib/managed-process.js";
 import { renderReport, renderTable } from "./lib/report.js";
-import { readCpuSeconds } from "./lib/proc-tree.js";
+import { readCpuSeconds, readRssKb } from "./lib/proc-tree.js";
 import { startRssSampler } from "./lib/rss-sampler.js";
 import { REPO_DIR, SYSTEMS } from "./lib/systems.js";
 import { waitUntilAnswering } from "./lib/wait-ready.js";
@@ -20,6 +25,9 @@ import { waitUntilAnswering } from "./lib/wait-ready.js";
 const READY_TIMEOUT_MS = 30_000;
 const WORK_DIR = join(REPO_DIR, "bench/.work");
 const RESULTS_FILE = join(REPO_DIR, "bench/RESULTS.md");
+/** After the last hostile call, the system gets this long to let go of what it can. */
+const SETTLE_MS = 2_000;
+const MIB = 1024 * 1024;
 
 /**
  * @typedef {object} Options
@@ -27,6 +35,8 @@ const RESULTS_FILE = join(REPO_DIR, "bench/RESULTS.md");
  * @property {number} seconds
  * @property {number} warmupSeconds
  * @property {import("./lib/systems.js").System[]} systems
+ * @property {number} hostileCalls
+ * @property {number} hostileMib
  */
 
 /** @returns {Options} */
@@ -37,6 +47,8 @@ function parseOptions() {
       seconds: { type: "string", default: "10" },
       warmup: { type: "string", default: "1" },
       systems: { type: "string", default: SYSTEMS.map((system) => system.name).join(",") },
+      "hostile-calls": { type: "string", default: "15" },
+      "hostile-mib": { type: "string", default: "5" },
     },
   });
   const sessions = values.sessions.split(",").map(Number);
@@ -51,6 +63,8 @@ function parseOptions() {
     seconds: positive(values.seconds, "--seconds"),
     warmupSeconds: positive(values.warmup, "--warmup"),
     systems: SYSTEMS.filter((system) => names.includes(system.name)),
+    hostileCalls: count(values["hostile-calls"], "--hostile-calls"),
+    hostileMib: positive(values["hostile-mib"], "--hostile-mib"),
   };
 }
 
@@ -58,6 +72,15 @@ function parseOptions() {
 function positive(value, flag) {
   const number = Number(value);
   if (!(number > 0)) throw new Error(`${flag} wants a positive number, got ${value}`);
+  return number;
+}
+
+/** @param {string} value @param {string} flag */
+function count(value, flag) {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new Error(`${flag} wants a whole number, 0 or more, got ${value}`);
+  }
   return number;
 }
 
@@ -78,17 +101,17 @@ function displayCommand(/** @type {string[]} */ args) {
 }
 
 /**
- * Starts one system, loads it, stops it.
+ * Starts one system, waits until it answers, lets `measure` work with it, stops it. Returns
+ * what `measure` returned, or a note that says why the system did not run.
+ * @template T
  * @param {import("./lib/systems.js").System} system
- * @param {number} sessions
- * @param {Options} options
  * @param {Map<string, string>} commands records how the system was started
- * @returns {Promise<import("./lib/report.js").Row>}
+ * @param {(running: { url: string, managed: ManagedProcess, peakRss: () => { mainMb: number, treeMb: number } }) => Promise<T>} measure
+ * @returns {Promise<{ value: T } | { note: string }>}
  */
-async function benchOne(system, sessions, options, commands) {
-  const row = { system: system.name, sessions };
+async function withRunningSystem(system, commands, measure) {
   if (!existsSync(system.entry)) {
-    return { ...row, note: `skipped: ${relative(REPO_DIR, system.entry)} not found` };
+    return { note: `skipped: ${relative(REPO_DIR, system.entry)} not found` };
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/mcp`;
@@ -98,6 +121,25 @@ async function benchOne(system, sessions, options, commands) {
   const sampler = startRssSampler(managed.pid, (id) => managed.remember(id));
   try {
     await waitUntilAnswering(url, managed, READY_TIMEOUT_MS, system.bearer);
+    return { value: await measure({ url, managed, peakRss: () => sampler.stop() }) };
+  } catch (error) {
+    return { note: `did not run: ${describeError(error)}; log: ${managed.logTail(1)}` };
+  } finally {
+    sampler.stop(); // idempotent; already stopped on success
+    await managed.stop();
+  }
+}
+
+/**
+ * Loads one system with the echo workload.
+ * @param {import("./lib/systems.js").System} system
+ * @param {number} sessions
+ * @param {Options} options
+ * @param {Map<string, string>} commands
+ * @returns {Promise<import("./lib/report.js").Row>}
+ */
+async function benchOne(system, sessions, options, commands) {
+  const ran = await withRunningSystem(system, commands, async ({ url, managed, peakRss }) => {
     const { seconds, warmupSeconds } = options;
     // The system's own CPU time over the measured window: what one call costs the proxy,
     // whatever the load generator and the echo servers take from the same cores.
@@ -109,15 +151,38 @@ async function benchOne(system, sessions, options, commands) {
     };
     const { bearer } = system;
     const result = await runLoad({ url, bearer, sessions, seconds, warmupSeconds, window });
-    const cpuUsPerCall = (cpuSeconds * 1e6) / result.calls;
-    return { ...row, result, rss: sampler.stop(), cpuUsPerCall };
-  } catch (error) {
-    const note = `did not run: ${describeError(error)}; log: ${managed.logTail(1)}`;
-    return { ...row, note };
-  } finally {
-    sampler.stop(); // idempotent; already stopped on success
-    await managed.stop();
-  }
+    return { result, rss: peakRss(), cpuUsPerCall: (cpuSeconds * 1e6) / result.calls };
+  });
+  return { system: system.name, sessions, ...("value" in ran ? ran.value : ran) };
+}
+
+/**
+ * Sends one system the hostile names, and reads what they cost it.
+ * @param {import("./lib/systems.js").System} system
+ * @param {Options} options
+ * @param {Map<string, string>} commands
+ * @returns {Promise<import("./lib/report.js").HostileRow>}
+ */
+async function benchHostile(system, options, commands) {
+  const ran = await withRunningSystem(system, commands, async ({ url, managed, peakRss }) => {
+    const beforeMb = readRssKb(managed.pid) / 1024;
+    const logBefore = statSync(managed.logFile).size;
+    const { answered } = await sendHostileNames({
+      url,
+      bearer: system.bearer,
+      calls: options.hostileCalls,
+      nameBytes: options.hostileMib * MIB,
+    });
+    await sleep(SETTLE_MS);
+    return {
+      answered,
+      beforeMb,
+      peakMb: peakRss().mainMb,
+      afterMb: readRssKb(managed.pid) / 1024,
+      logMb: (statSync(managed.logFile).size - logBefore) / MIB,
+    };
+  });
+  return { system: system.name, ...("value" in ran ? { hostile: ran.value } : ran) };
 }
 
 // Whatever ends this process, take the systems under test down with it.
@@ -127,6 +192,8 @@ process.on("SIGTERM", () => process.exit(143));
 
 const options = parseOptions();
 mkdirSync(WORK_DIR, { recursive: true });
+// Gatehouse keeps its data (the denial log among it) here, never in the user's own folder.
+process.env.GATEHOUSE_DATA_DIR = join(WORK_DIR, "data");
 const context = {
   command: invocation(),
   date: new Date().toISOString(),
@@ -136,6 +203,8 @@ const context = {
   sessions: options.sessions,
   seconds: options.seconds,
   warmupSeconds: options.warmupSeconds,
+  hostileCalls: options.hostileCalls,
+  hostileMib: options.hostileMib,
 };
 /** @type {import("./lib/report.js").Row[]} */
 const rows = [];
@@ -148,6 +217,12 @@ for (const sessions of options.sessions) {
     process.stdout.write(`${renderTable([row]).split("\n").at(-1)}\n`);
   }
 }
-const report = renderReport(context, rows, commands);
+/** @type {import("./lib/report.js").HostileRow[]} */
+const hostileRows = [];
+for (const system of options.hostileCalls > 0 ? options.systems : []) {
+  process.stdout.write(`${system.name}, hostile names…\n`);
+  hostileRows.push(await benchHostile(system, options, commands));
+}
+const report = renderReport(context, rows, hostileRows, commands);
 writeFileSync(RESULTS_FILE, report);
 process.stdout.write(`\n${report}\nwritten to ${relative(process.cwd(), RESULTS_FILE)}\n`);

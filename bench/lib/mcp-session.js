@@ -40,10 +40,21 @@ export class McpSession {
    * @returns {Promise<string | undefined>}
    */
   async echo(text) {
-    const { result } = await this.#request("tools/call", { name: "echo", arguments: { text } });
+    const result = await this.callTool("echo", { text });
     const answer = result.content?.[0]?.text;
     if (result.isError) throw new Error(`echo tool error: ${answer}`);
     return answer;
+  }
+
+  /**
+   * Calls a tool; rejects on an HTTP or JSON-RPC error.
+   * @param {string} name
+   * @param {object} args
+   * @returns {Promise<any>} the call's result
+   */
+  async callTool(name, args) {
+    const { result } = await this.#request("tools/call", { name, arguments: args });
+    return result;
   }
 
   /** Ends the session. A 405 is allowed: servers may refuse client-initiated termination. */

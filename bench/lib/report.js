@@ -11,6 +11,8 @@
  * @property {number[]} sessions session counts run
  * @property {number} seconds measured seconds per row
  * @property {number} warmupSeconds unmeasured seconds before each row
+ * @property {number} hostileCalls tool names of the hostile-names workload, 0 when not run
+ * @property {number} hostileMib how long each of those names is, in MiB
  *
  * @typedef {object} Row
  * @property {string} system
@@ -18,6 +20,12 @@
  * @property {import("../load.js").LoadResult} [result] absent when the system did not run
  * @property {{ mainMb: number, treeMb: number }} [rss]
  * @property {number} [cpuUsPerCall] CPU time of the system's main process per call, in µs
+ * @property {string} [note] why there is no result
+ *
+ * @typedef {object} HostileRow
+ * @property {string} system
+ * @property {{ answered: number, beforeMb: number, peakMb: number, afterMb: number, logMb: number }} [hostile]
+ *   absent when the system did not run
  * @property {string} [note] why there is no result
  */
 
@@ -33,12 +41,22 @@ const HEADER = [
   "Peak RSS MB incl. children",
 ];
 
+const HOSTILE_HEADER = [
+  "System",
+  "Answered",
+  "RSS MB before",
+  "Peak RSS MB",
+  "RSS MB 2 s after",
+  "Log MB written",
+];
+
 /**
  * @param {RunContext} context
  * @param {Row[]} rows
+ * @param {HostileRow[]} hostileRows
  * @param {Map<string, string>} commands how each system that ran was started
  */
-export function renderReport(context, rows, commands) {
+export function renderReport(context, rows, hostileRows, commands) {
   const lines = [
     "# Gatehouse benchmark results",
     "",
@@ -60,6 +78,20 @@ export function renderReport(context, rows, commands) {
     "three mcpAuthorization rules (allow, deny, require) on every call; the difference between",
     "its row and gatehouse's is what enforcement costs.",
   ];
+  if (hostileRows.length > 0) {
+    lines.push(
+      "",
+      `## Hostile names: ${context.hostileCalls} tools/call with a ${context.hostileMib} MiB tool name`,
+      "",
+      renderHostileTable(hostileRows),
+      "",
+      "One session sends the names one after the other, each a different one; the answer does",
+      "not matter (an unknown-tool error, a refusal). RSS is the system's main process: before",
+      "the first name, at its peak, and 2 s after the last answer. Log MB is what the system",
+      "wrote to stdout and stderr meanwhile. gatehouse+auth refuses every name with",
+      "mcpAuthorization, so each one is a denial in its log.",
+    );
+  }
   const errorNotes = rows.filter((row) => row.result?.firstError);
   if (errorNotes.length > 0) {
     lines.push("", "First error per row with errors:", "");
@@ -91,8 +123,33 @@ export function renderTable(rows) {
       fixed(rss.treeMb, 1),
     ];
   });
-  const alignment = HEADER.map((_, index) => (index === 0 ? "---" : "---:"));
-  return [HEADER, alignment, ...body]
+  return markdownTable(HEADER, body);
+}
+
+/** @param {HostileRow[]} rows */
+export function renderHostileTable(rows) {
+  const body = rows.map(({ system, hostile, note }) =>
+    hostile
+      ? [
+          system,
+          hostile.answered,
+          fixed(hostile.beforeMb, 0),
+          fixed(hostile.peakMb, 0),
+          fixed(hostile.afterMb, 0),
+          fixed(hostile.logMb, 2),
+        ]
+      : [system, note ?? "", "–", "–", "–", "–"],
+  );
+  return markdownTable(HOSTILE_HEADER, body);
+}
+
+/**
+ * @param {string[]} header
+ * @param {(string | number)[][]} body
+ */
+function markdownTable(header, body) {
+  const alignment = header.map((_, index) => (index === 0 ? "---" : "---:"));
+  return [header, alignment, ...body]
     .map((cells) => `| ${cells.map(cell).join(" | ")} |`)
     .join("\n");
 }
