@@ -7,6 +7,10 @@ import { CLI, freePort, killAll, ROOT, start, waitFor, type Running } from "../c
 import { postInitialize } from "../relay/harness";
 import { keychainReason } from "../setup/keychain";
 
+/** The browser, the gateway and its targets share two noisy cores: a page gets seconds. */
+const UI_WAIT_MS = 15_000;
+const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: UI_WAIT_MS });
+
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(ROOT, "test-results", "screenshots");
 const chromiumReason = existsSync(CHROMIUM)
@@ -92,11 +96,11 @@ mcp:
     });
 
     it("opens on the overview: the endpoint, the route's policies, the demo target", async () => {
-      await expect
-        .poll(() => page.getByText(`localhost:${port}/mcp`).first().isVisible())
-        .toBe(true);
-      await expect.poll(() => page.getByText("mcpAuthorization").first().isVisible()).toBe(true);
-      await expect.poll(() => page.getByText("demo").first().isVisible()).toBe(true);
+      await eventually(() => page.getByText(`localhost:${port}/mcp`).first().isVisible()).toBe(
+        true,
+      );
+      await eventually(() => page.getByText("mcpAuthorization").first().isVisible()).toBe(true);
+      await eventually(() => page.getByText("demo").first().isVisible()).toBe(true);
       await shot("overview");
     });
 
@@ -105,7 +109,7 @@ mcp:
       await page.getByRole("button", { name: "Create key" }).first().click();
       const dialogCreate = page.getByRole("dialog").getByRole("button", { name: /create/i });
       if (await dialogCreate.count()) await dialogCreate.first().click();
-      await expect.poll(() => page.getByText("active").first().isVisible()).toBe(true);
+      await eventually(() => page.getByText("active").first().isVisible()).toBe(true);
       await shot("keys");
     });
 
@@ -116,13 +120,13 @@ mcp:
       await form.getByLabel("Name", { exact: true }).fill("alice");
       await form.getByLabel("Claims (JSON)").fill('{"team": "dev"}');
       await form.getByRole("button", { name: "Save identity" }).click();
-      await expect
-        .poll(() => page.getByRole("button", { name: /alice/ }).first().isVisible())
-        .toBe(true);
+      await eventually(() => page.getByRole("button", { name: /alice/ }).first().isVisible()).toBe(
+        true,
+      );
       await page.getByRole("button", { name: "Mint token" }).click();
-      await expect
-        .poll(async () => (await page.getByTestId("minted-token").textContent())?.split(".").length)
-        .toBe(3);
+      await eventually(
+        async () => (await page.getByTestId("minted-token").textContent())?.split(".").length,
+      ).toBe(3);
       await shot("tokens");
     });
 
@@ -131,7 +135,7 @@ mcp:
       await page.getByRole("combobox", { name: "Identity" }).selectOption("alice");
       await page.getByRole("button", { name: "Connect" }).click();
       const tools = page.getByTestId("tool-list");
-      await expect.poll(() => tools.textContent()).toContain("get-sum");
+      await eventually(() => tools.textContent()).toContain("get-sum");
       expect(await tools.textContent()).toContain("echo");
       expect(await tools.textContent()).not.toContain("get-time");
       await shot("playground");
@@ -142,34 +146,32 @@ mcp:
       expect((await postInitialize(`http://127.0.0.1:${port}/mcp`)).status).toBe(401);
       await nav("Requests");
       const row = page.getByTestId("log-row").filter({ hasText: "401" }).first();
-      await expect.poll(() => row.isVisible()).toBe(true);
+      await eventually(() => row.isVisible()).toBe(true);
       await row.click();
-      await expect
-        .poll(() => page.getByText("no bearer token found").first().isVisible())
-        .toBe(true);
+      await eventually(() => page.getByText("no bearer token found").first().isVisible()).toBe(
+        true,
+      );
       await shot("requests");
     });
 
     it("shows the access matrix and the client setup", async () => {
       await nav("Access");
-      await expect.poll(() => page.getByText("get-sum").first().isVisible()).toBe(true);
+      await eventually(() => page.getByText("get-sum").first().isVisible()).toBe(true);
       await shot("access");
       await nav("Clients");
-      await expect.poll(() => page.getByText("Cursor").first().isVisible()).toBe(true);
+      await eventually(() => page.getByText("Cursor").first().isVisible()).toBe(true);
       await shot("clients");
     });
 
     it("reports an invalid config where it is wrong, applies nothing, and the gateway keeps serving", async () => {
       await nav("Config");
       const editor = page.locator(".cm-content").first();
-      await expect.poll(() => editor.isVisible()).toBe(true);
+      await eventually(() => editor.isVisible()).toBe(true);
       await editor.click();
       await page.keyboard.press("Control+End");
       await page.keyboard.type("\n  colour: blue\n");
       const problems = page.getByTestId("config-problems");
-      await expect
-        .poll(() => problems.textContent(), { timeout: 10_000 })
-        .toContain('unknown key "colour"');
+      await eventually(() => problems.textContent()).toContain('unknown key "colour"');
       await shot("config");
       const apply = page.getByRole("button", { name: "Apply" });
       if (await apply.isEnabled()) await apply.click();
