@@ -6,7 +6,9 @@ import {
   type ListSpec,
   type Part,
 } from "../../src/main/gateway/relay/merge";
+import { mergeCapabilities, serves } from "../../src/main/gateway/relay/capabilities";
 import { Namespace } from "../../src/main/gateway/relay/namespace";
+import { matchesUriTemplate } from "../../src/main/gateway/relay/uri-template";
 
 const page = (target: string, names: string[], nextCursor?: string): Part => ({
   target,
@@ -62,7 +64,7 @@ describe("names across targets", () => {
   });
 
   it("prefixes URIs that have a scheme, and leaves relative ones alone (as agentgateway)", () => {
-    const ns = new Namespace(["a", "b"], "never");
+    const ns = new Namespace(["a", "b"], "conditional");
     expect(ns.expose("resource", "a", "file:///x")).toBe("a+file:///x");
     expect(ns.expose("resource", "a", "relative/x")).toBe("relative/x");
     expect(ns.resolve("resource", "b+memo:insights")).toEqual({
@@ -71,10 +73,63 @@ describe("names across targets", () => {
     });
   });
 
-  it("with prefixMode never, finds a tool's target from the list that named it", () => {
+  it("with prefixMode never, names and URIs stay as the targets wrote them", () => {
     const ns = new Namespace(["a", "b"], "never");
     expect(ns.expose("tool", "b", "only-in-b")).toBe("only-in-b");
-    expect(ns.resolve("tool", "only-in-b")).toEqual({ target: "b", name: "only-in-b" });
-    expect(ns.resolve("tool", "never-listed")).toBeUndefined();
+    expect(ns.expose("resource", "a", "file:///x")).toBe("file:///x");
+    expect(ns.needsDirectory).toBe(true);
+    expect(ns.resolve("tool", "only-in-b")).toBeUndefined(); // the directory knows
+  });
+
+  it("prefixes task ids whenever there are several targets, in every mode", () => {
+    const ns = new Namespace(["a", "b"], "never");
+    expect(ns.expose("task", "b", "t-1")).toBe("b+t-1");
+    expect(ns.resolve("task", "b+t-1")).toEqual({ target: "b", name: "t-1" });
+    expect(ns.resolve("task", "c+t-1")).toBeUndefined();
+    const single = new Namespace(["a"], "always");
+    expect(single.expose("task", "a", "t-1")).toBe("t-1");
+    expect(single.resolve("task", "t-1")).toEqual({ target: "a", name: "t-1" });
+  });
+});
+
+describe("capabilities of several targets", () => {
+  it("keeps each flag some target declared, and only what the gateway can route", () => {
+    const merged = mergeCapabilities([
+      {
+        tools: {},
+        logging: {},
+        experimental: { x: {} },
+        tasks: { requests: { tools: { call: {} } } },
+      },
+      { tools: { listChanged: true }, resources: { subscribe: true }, completions: {} },
+      { prompts: { listChanged: false }, tasks: { list: {}, requests: { sampling: {} } } },
+    ]);
+    expect(merged).toEqual({
+      tools: { listChanged: true },
+      prompts: {},
+      resources: { subscribe: true },
+      logging: {},
+      completions: {},
+      tasks: { list: {}, requests: { tools: { call: {} } } },
+    });
+  });
+
+  it("sends a method only to the targets that declared what it needs", () => {
+    expect(serves({ prompts: {} }, "prompts/list")).toBe(true);
+    expect(serves({ tools: {} }, "prompts/list")).toBe(false);
+    expect(serves({ tasks: { cancel: {} } }, "tasks/list")).toBe(false);
+    expect(serves({ tasks: { list: {} } }, "tasks/list")).toBe(true);
+  });
+});
+
+describe("resource templates", () => {
+  it("match the URIs they expand to, in linear time", () => {
+    expect(matchesUriTemplate("demo://text/{id}", "demo://text/7")).toBe(true);
+    expect(matchesUriTemplate("demo://text/{id}/data", "demo://text/7/data")).toBe(true);
+    expect(matchesUriTemplate("demo://text/{id}/data", "demo://text/7/meta")).toBe(false);
+    expect(matchesUriTemplate("demo://text/{id}", "other://text/7")).toBe(false);
+    expect(matchesUriTemplate("file:///{+path}{?q}", "file:///a/b?q=1")).toBe(true);
+    expect(matchesUriTemplate("demo://fixed", "demo://fixed")).toBe(true);
+    expect(matchesUriTemplate("a{x}b{y}a", "ab")).toBe(false);
   });
 });

@@ -40,6 +40,8 @@ export class PostReply implements ClientSink {
     responsesDue: number,
     private readonly asBatch: boolean,
     private readonly headers: Record<string, string>,
+    /** The session an initialize created: named only in a successful answer. */
+    private readonly createdSession?: string,
   ) {
     this.pending = responsesDue;
     // After the last answer went out, 'close' is the end of a response like any other.
@@ -88,7 +90,11 @@ export class PostReply implements ClientSink {
       return;
     }
     const body = JSON.stringify(this.asBatch ? this.batched : this.batched[0]);
-    this.res.writeHead(200, { ...this.headers, "Content-Type": "application/json" });
+    const headers: Record<string, string> = { ...this.headers, "Content-Type": "application/json" };
+    if (this.createdSession && this.batched[0]?.result) {
+      headers["Mcp-Session-Id"] = this.createdSession;
+    }
+    this.res.writeHead(200, headers);
     this.res.end(body);
   }
 }

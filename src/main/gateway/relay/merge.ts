@@ -1,6 +1,7 @@
 import type { FailureMode } from "../../../shared/config/model";
+import { mergeCapabilities, type Capabilities } from "./capabilities";
 import type { RpcError, RpcMessage } from "./jsonrpc";
-import type { ItemKind, Namespace } from "./namespace";
+import type { NamedKind, Namespace } from "./namespace";
 
 /** One target's answer to a request that went to several targets. */
 export interface Part {
@@ -10,12 +11,10 @@ export interface Part {
 
 export type Merged = { result: Record<string, unknown> } | { error: RpcError };
 
-type Capabilities = Record<string, Record<string, unknown> | undefined>;
-
 /**
  * One `initialize` answer for the client from the answers of every target: the protocol
- * version all of them speak, the union of their capabilities and, with several targets, the
- * gateway as the server (a single target stays visible as itself).
+ * version all of them speak, what any of them can do that the gateway can route and, with
+ * several targets, the gateway as the server (a single target stays visible as itself).
  */
 export function mergeInitialize(
   answers: { target: string; result: Record<string, unknown> }[],
@@ -30,15 +29,9 @@ export function mergeInitialize(
     ? requestedVersion
     : versions.sort()[0]; // MCP versions are dates: the oldest is the one all of them speak
 
-  const capabilities: Capabilities = {};
-  for (const result of results) {
-    for (const [key, value] of Object.entries((result.capabilities ?? {}) as Capabilities)) {
-      const merged = (capabilities[key] ??= {});
-      for (const [flag, on] of Object.entries(value ?? {})) {
-        merged[flag] = merged[flag] === true || on;
-      }
-    }
-  }
+  const capabilities = mergeCapabilities(
+    results.map((result) => (result.capabilities ?? {}) as Capabilities),
+  );
 
   const instructions = answers
     .filter((answer) => typeof answer.result.instructions === "string")
@@ -55,9 +48,9 @@ export function mergeInitialize(
 
 /** The list methods that fan out to every target and come back as one list. */
 export interface ListSpec {
-  key: "tools" | "prompts" | "resources" | "resourceTemplates";
-  kind: ItemKind;
-  field: "name" | "uri" | "uriTemplate";
+  key: "tools" | "prompts" | "resources" | "resourceTemplates" | "tasks";
+  kind: NamedKind;
+  field: "name" | "uri" | "uriTemplate" | "taskId";
 }
 
 export const LIST_METHODS: Record<string, ListSpec> = {
@@ -65,11 +58,13 @@ export const LIST_METHODS: Record<string, ListSpec> = {
   "prompts/list": { key: "prompts", kind: "prompt", field: "name" },
   "resources/list": { key: "resources", kind: "resource", field: "uri" },
   "resources/templates/list": { key: "resourceTemplates", kind: "resource", field: "uriTemplate" },
+  "tasks/list": { key: "tasks", kind: "task", field: "taskId" },
 };
 
 /**
  * Joins the pages of several targets into one page. The cursor of the next page holds the
- * cursor of every target that has more, so paging needs no state in the gateway.
+ * cursor of every target that has more, so paging needs no state in the gateway; a route of
+ * one target hands out that target's own cursor, so that the target gets back what it issued.
  */
 export function mergeLists(
   parts: Part[],
@@ -94,7 +89,10 @@ export function mergeLists(
     if (typeof result.nextCursor === "string") next[target] = result.nextCursor;
   }
   const result: Record<string, unknown> = { [spec.key]: items };
-  if (Object.keys(next).length > 0) result.nextCursor = encodeCursor(next);
+  const withMore = Object.keys(next);
+  if (withMore.length > 0) {
+    result.nextCursor = namespace.multiplexed ? encodeCursor(next) : next[withMore[0] as string];
+  }
   return { result };
 }
 

@@ -3,6 +3,7 @@ import { boundText } from "../../../shared/bounded-text";
 import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
+import { neededCapability, serves } from "./capabilities";
 import { ClientCall, type CallOrigin } from "./client-call";
 import type { ClientSink, SseStream } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
@@ -16,6 +17,7 @@ import {
   type Part,
 } from "./merge";
 import { Namespace, type ItemKind, type Resolved } from "./namespace";
+import { TargetDirectory } from "./target-directory";
 import { Upstream, type UpstreamEvents } from "./upstream";
 
 export interface SessionContext {
@@ -43,6 +45,14 @@ const BACKLOG_LIMIT = 100;
 const ECHOED_NAME_MAX = 256;
 type StartedTarget = { target: string; upstream: Upstream; result: Params };
 type FailedTarget = { error: string };
+/** Where a task's result names its task, so that the client sees the id it was given. */
+const RELATED_TASK = "io.modelcontextprotocol/related-task";
+/** The list a target's `list_changed` notification is about. */
+const LIST_CHANGED: Record<string, ItemKind> = {
+  "notifications/tools/list_changed": "tool",
+  "notifications/prompts/list_changed": "prompt",
+  "notifications/resources/list_changed": "resource",
+};
 
 /**
  * One client's MCP session and its connections to every target of the route. The session
@@ -60,6 +70,8 @@ export class RelaySession implements UpstreamEvents {
   private stopped: Promise<void> | undefined;
   private readonly byName = new Map<string, Upstream>();
   private namespace = new Namespace([], "conditional");
+  /** Which target offers an unprefixed name (`prefixMode: never` with several targets). */
+  private directory: TargetDirectory | undefined;
   /** The Streamable HTTP GET stream, or the legacy SSE stream: for what no call is waiting on. */
   private stream: SseStream | undefined;
   private readonly calls = new Map<RpcId, ClientCall>();
@@ -97,7 +109,10 @@ export class RelaySession implements UpstreamEvents {
 
   /** The target and own name of an item this session exposed, e.g. after a list. */
   resolve(kind: ItemKind, exposed: string): Resolved | undefined {
-    return this.namespace.resolve(kind, exposed);
+    const resolved = this.namespace.resolve(kind, exposed);
+    if (resolved || !this.directory) return resolved;
+    const target = this.directory.owner(kind, exposed);
+    return target === undefined ? undefined : { target, name: exposed };
   }
 
   attachStream(stream: SseStream): void {
@@ -188,9 +203,15 @@ export class RelaySession implements UpstreamEvents {
         return this.routeByUri(call, params);
       case "completion/complete":
         return this.routeCompletion(call, params);
+      case "tasks/get":
+      case "tasks/result":
+      case "tasks/cancel":
+        return this.routeTask(call, params);
       case "ping":
+        // With several targets the gateway is the server, and it is alive.
+        return this.namespace.multiplexed ? call.resolve({}) : this.forwardToAll(call, params);
       case "logging/setLevel":
-        return this.broadcast(call, params);
+        return this.forwardToAll(call, params);
       default:
         return this.forwardUnknown(call, params);
     }
@@ -225,11 +246,16 @@ export class RelaySession implements UpstreamEvents {
     }
     this.upstreams = started.map(({ upstream }) => upstream);
     for (const { upstream, result } of started) {
-      upstream.setProtocolVersion(String(result.protocolVersion));
+      upstream.initialized(result);
       this.byName.set(upstream.name, upstream);
     }
     const names = this.backend.targets.map((target) => target.name);
     this.namespace = new Namespace(names, this.backend.prefixMode);
+    if (this.namespace.needsDirectory) {
+      this.directory = new TargetDirectory(this.upstreams, (message) =>
+        this.context.bus.noticeOnce("error", message),
+      );
+    }
     this.state = "ready";
     call.resolve(mergeInitialize(started, params?.protocolVersion, this.context.gatewayInfo));
   }
@@ -290,10 +316,15 @@ export class RelaySession implements UpstreamEvents {
       call.fail(ErrorCode.InvalidParams, `${call.method} needs a "name" parameter`);
       return;
     }
-    const upstream = this.locate(call, kind, exposed);
-    if (!upstream) return;
-    (params as Params).name = call.name;
-    call.forward(upstream, params);
+    this.locate(call, kind, exposed, (upstream) => {
+      (params as Params).name = call.name;
+      // A call made as a task answers with the task, whose id must lead back to this target.
+      const exposeTask = (result: Params) => {
+        const task = result.task as Params | undefined;
+        if (typeof task?.taskId === "string") task.taskId = this.exposeTaskId(upstream, task);
+      };
+      call.forward(upstream, params, kind === "tool" ? exposeTask : undefined);
+    });
   }
 
   private routeByUri(call: ClientCall, params: Params | undefined): void {
@@ -302,10 +333,10 @@ export class RelaySession implements UpstreamEvents {
       call.fail(ErrorCode.InvalidParams, `${call.method} needs a "uri" parameter`);
       return;
     }
-    const upstream = this.locate(call, "resource", exposed);
-    if (!upstream) return;
-    (params as Params).uri = call.name;
-    call.forward(upstream, params, (result) => this.exposeContents(upstream.name, result));
+    this.locate(call, "resource", exposed, (upstream) => {
+      (params as Params).uri = call.name;
+      call.forward(upstream, params, (result) => this.exposeContents(upstream.name, result));
+    });
   }
 
   private routeCompletion(call: ClientCall, params: Params | undefined): void {
@@ -320,19 +351,76 @@ export class RelaySession implements UpstreamEvents {
       );
       return;
     }
-    const upstream = this.locate(call, kind, exposed);
-    if (!upstream) return;
-    (ref as Params)[field] = call.name;
-    call.forward(upstream, params);
+    this.locate(call, kind, exposed, (upstream) => {
+      (ref as Params)[field] = call.name;
+      call.forward(upstream, params);
+    });
   }
 
   /**
-   * Finds the target of a prefixed name, and records target and name on the call for the log.
-   * An item the caller may not use is answered exactly like one that does not exist, so that a
-   * caller learns nothing about what is hidden from it.
+   * Tasks live at the target that created them; the id the client holds says which one. The
+   * caller created the task in this session, where its call was already authorized.
    */
-  private locate(call: ClientCall, kind: ItemKind, exposed: string): Upstream | undefined {
+  private routeTask(call: ClientCall, params: Params | undefined): void {
+    const exposed = params?.taskId;
+    const resolved = typeof exposed === "string" && this.namespace.resolve("task", exposed);
+    const upstream = resolved && this.byName.get(resolved.target);
+    if (!resolved || !upstream) {
+      const shown = typeof exposed === "string" ? boundText(exposed, ECHOED_NAME_MAX) : "";
+      call.fail(ErrorCode.InvalidParams, `Unknown task: ${shown}`);
+      return;
+    }
+    call.target = resolved.target;
+    (params as Params).taskId = resolved.name;
+    call.forward(upstream, params, (result) => {
+      if (typeof result.taskId === "string") result.taskId = this.exposeTaskId(upstream, result);
+      const related = (result._meta as Params | undefined)?.[RELATED_TASK] as Params | undefined;
+      if (typeof related?.taskId === "string")
+        related.taskId = this.exposeTaskId(upstream, related);
+    });
+  }
+
+  private exposeTaskId(upstream: Upstream, task: Params): string {
+    return this.namespace.expose("task", upstream.name, task.taskId as string);
+  }
+
+  /**
+   * Finds the target of a name and hands it to `use`, with target and name recorded on the call
+   * for the log. A name without a prefix (`prefixMode: never`) that no list named yet is looked
+   * up among what the targets offer. An item the caller may not use is answered exactly like
+   * one that does not exist, so that a caller learns nothing about what is hidden from it.
+   */
+  private locate(
+    call: ClientCall,
+    kind: ItemKind,
+    exposed: string,
+    use: (upstream: Upstream) => void,
+  ): void {
     const resolved = this.namespace.resolve(kind, exposed);
+    if (resolved || !this.directory) return this.admit(call, kind, exposed, resolved, use);
+    const directory = this.directory;
+    void directory.find(kind, exposed).then((targets) => {
+      const policy = call.origin.mcpAuthorization;
+      const usable = (target: string) =>
+        policy?.decide(call.origin.access, kind, target, exposed).allowed !== false;
+      // Only a caller who may use one of them learns that the name is not unique.
+      if (targets.length > 1 && targets.some(usable)) {
+        call.fail(ErrorCode.InvalidParams, directory.explain(kind, exposed));
+        return;
+      }
+      const [target] = targets;
+      const found = target === undefined ? undefined : { target, name: exposed };
+      this.admit(call, kind, exposed, found, use);
+    });
+  }
+
+  private admit(
+    call: ClientCall,
+    kind: ItemKind,
+    exposed: string,
+    resolved: Resolved | undefined,
+    use: (upstream: Upstream) => void,
+  ): void {
     const upstream = resolved && this.byName.get(resolved.target);
     if (resolved) {
       call.target = resolved.target;
@@ -346,9 +434,9 @@ export class RelaySession implements UpstreamEvents {
     if (!upstream || call.denied) {
       // Echoed bounded: a client that sends a name of megabytes does not get them back.
       call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${boundText(exposed, ECHOED_NAME_MAX)}`);
-      return undefined;
+      return;
     }
-    return upstream;
+    use(upstream);
   }
 
   /** Resource contents carry their URI; the client must see the one it asked for. */
@@ -362,52 +450,85 @@ export class RelaySession implements UpstreamEvents {
   // ---- calls that go to every target -----------------------------------------------------
 
   private fanOutList(call: ClientCall, params: Params | undefined, spec: ListSpec): void {
-    const policy = call.origin.mcpAuthorization;
+    const policy = spec.kind === "task" ? undefined : call.origin.mcpAuthorization;
+    const directory = spec.kind === "task" ? undefined : this.directory;
     let hidden = 0;
     const visible =
-      policy &&
+      (policy || directory) &&
       ((target: string, name: string) => {
-        const { allowed } = policy.decide(call.origin.access, spec.kind, target, name);
-        if (!allowed) hidden++;
-        return allowed;
+        if (directory?.ambiguous(spec.kind as ItemKind, name)) return false;
+        const allowed = policy?.decide(call.origin.access, spec.kind as ItemKind, target, name);
+        if (allowed?.allowed === false) hidden++;
+        return allowed?.allowed !== false;
       });
     const merge = (parts: Part[]) => {
+      this.reportUnimplemented(call.method, parts);
+      directory?.learnFrom(parts, spec);
       const merged = mergeLists(parts, spec, this.namespace, this.backend.failureMode, visible);
       if (hidden > 0) call.reason = `mcpAuthorization hid ${hidden} of the ${spec.key}`;
       return merged;
     };
-    if (this.upstreams.length === 1) {
-      // A single target's own cursor passes through untouched.
-      call.fanOut([{ upstream: this.upstreams[0] as Upstream, params }], merge);
-      return;
-    }
-    let requests = this.upstreams.map((upstream) => ({ upstream, params }));
-    if (params?.cursor !== undefined) {
-      const cursors = decodeCursor(params.cursor);
+    let targets = this.targetsFor(call.method);
+    let cursors: Record<string, string> | undefined;
+    if (this.namespace.multiplexed && params?.cursor !== undefined) {
+      cursors = decodeCursor(params.cursor);
       if (!cursors) {
         call.fail(ErrorCode.InvalidParams, "invalid cursor: it was not issued by this gateway");
         return;
       }
-      requests = this.upstreams
-        .filter((upstream) => cursors[upstream.name] !== undefined)
-        .map((upstream) => ({ upstream, params: { ...params, cursor: cursors[upstream.name] } }));
+      const next = cursors;
+      targets = targets.filter((upstream) => next[upstream.name] !== undefined);
     }
-    if (requests.length === 0) {
+    if (targets.length === 0) {
       call.resolve({ [spec.key]: [] });
       return;
     }
+    const requests = targets.map((upstream) => ({
+      upstream,
+      // A target's own cursor, from inside the gateway's, or the client's as it is.
+      params: cursors ? { ...params, cursor: cursors[upstream.name] } : params,
+    }));
     call.fanOut(requests, merge);
   }
 
-  private broadcast(call: ClientCall, params: Params | undefined): void {
-    const requests = this.upstreams
-      .filter((u) => u.alive)
-      .map((upstream) => ({ upstream, params }));
+  /** A request only the targets answer, with nothing to combine: logging/setLevel, ping. */
+  private forwardToAll(call: ClientCall, params: Params | undefined): void {
+    const requests = this.targetsFor(call.method).map((upstream) => ({ upstream, params }));
     if (requests.length === 0) {
-      call.resolve({});
+      call.resolve({}); // nobody logs, so every level is set
       return;
     }
-    call.fanOut(requests, (parts) => mergeAcknowledgements(parts, this.backend.failureMode));
+    call.fanOut(requests, (parts) => {
+      this.reportUnimplemented(call.method, parts);
+      return mergeAcknowledgements(parts, this.backend.failureMode);
+    });
+  }
+
+  /**
+   * The targets a method goes to: with several, those that are up and declared the capability
+   * it needs, as a target asked for what it never offered fails the whole answer; a single
+   * target is asked whatever the client asks, and answers for itself.
+   */
+  private targetsFor(method: string): Upstream[] {
+    if (!this.namespace.multiplexed) return this.upstreams;
+    return this.upstreams.filter((u) => u.alive && serves(u.capabilities, method));
+  }
+
+  /** A target that declared a capability and then did not implement it is worth a line. */
+  private reportUnimplemented(method: string, parts: Part[]): void {
+    for (const { target, response } of parts) {
+      if (response.error?.code !== ErrorCode.MethodNotFound) continue;
+      const outcome =
+        this.backend.failureMode === "failOpen"
+          ? "its part is left empty (failOpen)"
+          : "the answer fails (failClosed)";
+      this.context.bus.notice(
+        "warn",
+        `target "${target}" declared ${neededCapability(method)} but answered ${method} with ` +
+          `"${boundText(response.error.message, ECHOED_NAME_MAX)}": ${outcome}`,
+        { target, session: this.id },
+      );
+    }
   }
 
   private forwardUnknown(call: ClientCall, params: Params | undefined): void {
@@ -541,8 +662,14 @@ export class RelaySession implements UpstreamEvents {
         if (typeof params.uri === "string")
           params.uri = this.namespace.expose("resource", upstream.name, params.uri);
         return this.deliver(upstream, message);
-      default:
+      case "notifications/tasks/status":
+        if (typeof params.taskId === "string") params.taskId = this.exposeTaskId(upstream, params);
         return this.deliver(upstream, message);
+      default: {
+        const changed = LIST_CHANGED[message.method as string];
+        if (changed) this.directory?.forget(upstream.name, changed);
+        return this.deliver(upstream, message);
+      }
     }
   }
 
@@ -564,6 +691,12 @@ export class RelaySession implements UpstreamEvents {
    * stream, else into the backlog until the client opens one.
    */
   private deliver(upstream: Upstream, message: RpcMessage): void {
+    // Until the session is up, nothing but the answer goes out on the initialize POST: a
+    // failed initialize must not have opened a stream that names the session.
+    if (this.state !== "ready") {
+      if (this.backlog.push(message) > BACKLOG_LIMIT) this.backlog.shift();
+      return;
+    }
     for (const call of this.calls.values()) {
       if ((call.target === undefined || call.target === upstream.name) && call.sink.open) {
         return call.sink.send(message);

@@ -42,7 +42,7 @@ async function post(ex: Exchange): Promise<void> {
   const { messages, batch } = body;
 
   let session: RelaySession | undefined;
-  let headers = ex.headers;
+  let created: string | undefined;
   if (messages.some((message) => message.method === "initialize")) {
     if (messages.length > 1) {
       rejectExchange(ex, 400, ErrorCode.InvalidRequest, "initialize must be sent on its own");
@@ -52,7 +52,7 @@ async function post(ex: Exchange): Promise<void> {
       ex.sessions.delete(s),
     );
     ex.sessions.add(session, sessionOwner(ex));
-    headers = { ...ex.headers, "Mcp-Session-Id": session.id };
+    created = session.id;
   } else {
     session = findSession(ex);
     if (!session) return;
@@ -63,11 +63,11 @@ async function post(ex: Exchange): Promise<void> {
   for (const message of messages) if (isRequest(message)) requests++;
   if (requests === 0) {
     for (const message of messages) session.handle(message, undefined, origin);
-    ex.res.writeHead(202, headers).end();
+    ex.res.writeHead(202, ex.headers).end();
     ex.report(202, { method: messages[0]?.method, session: session.id });
     return;
   }
-  const reply = new PostReply(ex.res, requests, batch, headers);
+  const reply = new PostReply(ex.res, requests, batch, ex.headers, created);
   for (const message of messages) session.handle(message, reply, origin);
 }
 

@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { TargetSpec } from "../../../shared/config/model";
+import type { Capabilities } from "./capabilities";
 import { ErrorCode, errorResponse, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import { OversizedMessageError, StdioTransport } from "./stdio-transport";
 
@@ -47,6 +48,7 @@ export class Upstream {
   /** Why the target can no longer be used; set once. */
   private failure: string | undefined;
   private closed: Promise<void> | undefined;
+  private declared: Capabilities = {};
 
   /** Nothing is spawned or connected until `start`; `close` may come first. */
   constructor(
@@ -75,6 +77,11 @@ export class Upstream {
     }
     // Until read, what it wrote waits in the pipe: nothing is lost before this line.
     if (this.transport instanceof StdioTransport) this.captureStderr(this.transport.stderr);
+  }
+
+  /** What the target declared in its answer to initialize. */
+  get capabilities(): Capabilities {
+    return this.declared;
   }
 
   get alive(): boolean {
@@ -138,10 +145,14 @@ export class Upstream {
     }
   }
 
-  /** The protocol version negotiated at initialize goes on every later HTTP request. */
-  setProtocolVersion(version: string): void {
+  /**
+   * Takes in the target's answer to initialize: what it declared decides what it is sent, and
+   * the protocol version negotiated goes on every later HTTP request.
+   */
+  initialized(result: Record<string, unknown>): void {
+    this.declared = (result.capabilities ?? {}) as Capabilities;
     if (this.transport instanceof StreamableHTTPClientTransport) {
-      this.transport.setProtocolVersion(version);
+      this.transport.setProtocolVersion(String(result.protocolVersion));
     }
   }
 
