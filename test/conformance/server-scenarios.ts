@@ -1,0 +1,40 @@
+/**
+ * Every server scenario the conformance suite (0.2.0-alpha.12, pinned in test/node22-tools)
+ * runs for spec 2025-11-25, pending ones included, sorted. Pinned so that a run that silently
+ * covers less, or a suite upgrade that adds scenarios, shows up as a difference.
+ */
+export const SERVER_SCENARIOS_2025_11_25: readonly string[] = [
+  "completion-complete",
+  "dns-rebinding-protection",
+  "elicitation-sep1034-defaults",
+  "elicitation-sep1330-enums",
+  "json-schema-2020-12",
+  "logging-set-level",
+  "ping",
+  "prompts-get-embedded-resource",
+  "prompts-get-simple",
+  "prompts-get-with-args",
+  "prompts-get-with-image",
+  "prompts-list",
+  "resources-list",
+  "resources-read-binary",
+  "resources-read-text",
+  "resources-subscribe",
+  "resources-templates-read",
+  "resources-unsubscribe",
+  "server-initialize",
+  "server-session-lifecycle",
+  "server-sse-multiple-streams",
+  "server-sse-polling",
+  "tools-call-audio",
+  "tools-call-elicitation",
+  "tools-call-embedded-resource",
+  "tools-call-error",
+  "tools-call-image",
+  "tools-call-mixed-content",
+  "tools-call-sampling",
+  "tools-call-simple-text",
+  "tools-call-with-logging",
+  "tools-call-with-progress",
+  "tools-list",
+];

@@ -1,0 +1,59 @@
+import type { PrefixMode, TargetSpec } from "../../src/shared/config/model";
+import { fixture, route, startGateway, stdioTarget } from "../relay/harness";
+import { startPrefixLens } from "./prefix-lens";
+import { runConformance, type ScenarioResult } from "./run-suite";
+
+export interface Setup {
+  key: string;
+  /** What the set-up is, for a test name and a table heading. */
+  title: string;
+  /** The suite through a gateway in this set-up, in front of the conformance server. */
+  run(conformanceUrl: string): Promise<ScenarioResult[]>;
+}
+
+/** The conformance server, as the target the suite's names belong to. */
+export const conformance = (url: string): TargetSpec => ({ kind: "mcp", name: "conformance", url });
+
+/** A second target that differs: tools only, no prompts, resources or logging. */
+export const toolsOnly = (): TargetSpec =>
+  stdioTarget("tools", process.execPath, [fixture("recording-server.mjs")]);
+
+/**
+ * Runs the suite through a gateway with these targets. With `lens`, it goes through the
+ * prefix lens, which adds and checks the prefixes of the target the suite's names belong to.
+ */
+export async function runThroughGatehouse(
+  targets: TargetSpec[],
+  prefixMode: PrefixMode,
+  options: { lens?: boolean; scenarios?: string[] } = {},
+): Promise<ScenarioResult[]> {
+  const gw = await startGateway([route({ targets, prefixMode })]);
+  const others = targets.slice(1).map((target) => target.name);
+  const lens = options.lens ? await startPrefixLens(gw.url, "conformance", others) : undefined;
+  try {
+    return await runConformance(lens?.url ?? gw.url, { scenarios: options.scenarios });
+  } finally {
+    await lens?.close();
+    await gw.close();
+  }
+}
+
+/** The three set-ups of issue 9, each held to the results of the direct run. */
+export const SETUPS: readonly Setup[] = [
+  {
+    key: "a",
+    title: "the only target",
+    run: (url) => runThroughGatehouse([conformance(url)], "conditional"),
+  },
+  {
+    key: "b",
+    title: "beside a tools-only target, prefixMode never",
+    run: (url) => runThroughGatehouse([conformance(url), toolsOnly()], "never"),
+  },
+  {
+    key: "c",
+    title: "beside a tools-only target, prefixed names (checked by the prefix lens)",
+    run: (url) =>
+      runThroughGatehouse([conformance(url), toolsOnly()], "conditional", { lens: true }),
+  },
+];
