@@ -16,6 +16,9 @@ export interface CallOrigin {
   mcpAuthorization: McpAuthorization | undefined;
 }
 
+/** Changes a target's result before the client sees it, e.g. to expose the names in it. */
+export type AdjustResult = (result: Record<string, unknown>, upstream: Upstream) => void;
+
 /**
  * One JSON-RPC request from the client, from its arrival until its single answer went out:
  * either one target's response passed through, or the answers of several targets combined.
@@ -33,7 +36,7 @@ export class ClientCall implements ResponseHandler {
   private waiting = 0;
   private parts: Part[] | undefined;
   private combine: ((parts: Part[]) => Merged) | undefined;
-  private adjust: ((result: Record<string, unknown>) => void) | undefined;
+  private adjust: AdjustResult | undefined;
 
   constructor(
     readonly id: RpcId,
@@ -49,11 +52,7 @@ export class ClientCall implements ResponseHandler {
   }
 
   /** One target answers, and its response reaches the client as it is, under the client's id. */
-  forward(
-    upstream: Upstream,
-    params: RpcMessage["params"],
-    adjust?: (result: Record<string, unknown>) => void,
-  ): void {
+  forward(upstream: Upstream, params: RpcMessage["params"], adjust?: AdjustResult): void {
     this.waiting = 1;
     this.adjust = adjust;
     upstream.request(this.method, params, this);
@@ -73,7 +72,7 @@ export class ClientCall implements ResponseHandler {
   onUpstreamResponse(upstream: Upstream, response: RpcMessage): void {
     if (this.parts === undefined) {
       response.id = this.id;
-      if (response.result && this.adjust) this.adjust(response.result);
+      if (response.result && this.adjust) this.adjust(response.result, upstream);
       this.done(this, response);
       return;
     }

@@ -4,7 +4,7 @@ import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
 import { neededCapability, serves } from "./capabilities";
-import { ClientCall, type CallOrigin } from "./client-call";
+import { ClientCall, type AdjustResult, type CallOrigin } from "./client-call";
 import type { ClientSink, SseStream } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
 import {
@@ -316,15 +316,7 @@ export class RelaySession implements UpstreamEvents {
       call.fail(ErrorCode.InvalidParams, `${call.method} needs a "name" parameter`);
       return;
     }
-    this.locate(call, kind, exposed, (upstream) => {
-      (params as Params).name = call.name;
-      // A call made as a task answers with the task, whose id must lead back to this target.
-      const exposeTask = (result: Params) => {
-        const task = result.task as Params | undefined;
-        if (typeof task?.taskId === "string") task.taskId = this.exposeTaskId(upstream, task);
-      };
-      call.forward(upstream, params, kind === "tool" ? exposeTask : undefined);
-    });
+    this.locate(call, kind, exposed, params as Params);
   }
 
   private routeByUri(call: ClientCall, params: Params | undefined): void {
@@ -333,10 +325,7 @@ export class RelaySession implements UpstreamEvents {
       call.fail(ErrorCode.InvalidParams, `${call.method} needs a "uri" parameter`);
       return;
     }
-    this.locate(call, "resource", exposed, (upstream) => {
-      (params as Params).uri = call.name;
-      call.forward(upstream, params, (result) => this.exposeContents(upstream.name, result));
-    });
+    this.locate(call, "resource", exposed, params as Params);
   }
 
   private routeCompletion(call: ClientCall, params: Params | undefined): void {
@@ -351,10 +340,7 @@ export class RelaySession implements UpstreamEvents {
       );
       return;
     }
-    this.locate(call, kind, exposed, (upstream) => {
-      (ref as Params)[field] = call.name;
-      call.forward(upstream, params);
-    });
+    this.locate(call, kind, exposed, params as Params);
   }
 
   /**
@@ -372,32 +358,18 @@ export class RelaySession implements UpstreamEvents {
     }
     call.target = resolved.target;
     (params as Params).taskId = resolved.name;
-    call.forward(upstream, params, (result) => {
-      if (typeof result.taskId === "string") result.taskId = this.exposeTaskId(upstream, result);
-      const related = (result._meta as Params | undefined)?.[RELATED_TASK] as Params | undefined;
-      if (typeof related?.taskId === "string")
-        related.taskId = this.exposeTaskId(upstream, related);
-    });
-  }
-
-  private exposeTaskId(upstream: Upstream, task: Params): string {
-    return this.namespace.expose("task", upstream.name, task.taskId as string);
+    call.forward(upstream, params, this.exposeTask);
   }
 
   /**
-   * Finds the target of a name and hands it to `use`, with target and name recorded on the call
-   * for the log. A name without a prefix (`prefixMode: never`) that no list named yet is looked
-   * up among what the targets offer. An item the caller may not use is answered exactly like
-   * one that does not exist, so that a caller learns nothing about what is hidden from it.
+   * Finds the target of a name and forwards the call there, with target and name recorded on
+   * the call for the log. A name without a prefix (`prefixMode: never`) that no list named yet
+   * is looked up among what the targets offer. An item the caller may not use is answered
+   * exactly like one that does not exist, so that a caller learns nothing about what is hidden.
    */
-  private locate(
-    call: ClientCall,
-    kind: ItemKind,
-    exposed: string,
-    use: (upstream: Upstream) => void,
-  ): void {
+  private locate(call: ClientCall, kind: ItemKind, exposed: string, params: Params): void {
     const resolved = this.namespace.resolve(kind, exposed);
-    if (resolved || !this.directory) return this.admit(call, kind, exposed, resolved, use);
+    if (resolved || !this.directory) return this.admit(call, kind, exposed, resolved, params);
     const directory = this.directory;
     void directory.find(kind, exposed).then((targets) => {
       const policy = call.origin.mcpAuthorization;
@@ -410,7 +382,7 @@ export class RelaySession implements UpstreamEvents {
       }
       const [target] = targets;
       const found = target === undefined ? undefined : { target, name: exposed };
-      this.admit(call, kind, exposed, found, use);
+      this.admit(call, kind, exposed, found, params);
     });
   }
 
@@ -419,7 +391,7 @@ export class RelaySession implements UpstreamEvents {
     kind: ItemKind,
     exposed: string,
     resolved: Resolved | undefined,
-    use: (upstream: Upstream) => void,
+    params: Params,
   ): void {
     const upstream = resolved && this.byName.get(resolved.target);
     if (resolved) {
@@ -436,15 +408,52 @@ export class RelaySession implements UpstreamEvents {
       call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${boundText(exposed, ECHOED_NAME_MAX)}`);
       return;
     }
-    use(upstream);
+    this.forwardLocated(call, params, upstream);
+  }
+
+  /** Sends a call whose item was found to its target, under the item's own name there. */
+  private forwardLocated(call: ClientCall, params: Params, upstream: Upstream): void {
+    switch (call.method) {
+      case "tools/call":
+        params.name = call.name;
+        // Made as a task, the call answers with the task, whose id must lead back here.
+        return call.forward(upstream, params, this.exposeCreatedTask);
+      case "prompts/get":
+        params.name = call.name;
+        return call.forward(upstream, params);
+      case "completion/complete": {
+        const ref = params.ref as Params;
+        ref[ref.type === "ref/prompt" ? "name" : "uri"] = call.name;
+        return call.forward(upstream, params);
+      }
+      default: // resources/read, subscribe, unsubscribe
+        params.uri = call.name;
+        return call.forward(upstream, params, this.exposeContents);
+    }
   }
 
   /** Resource contents carry their URI; the client must see the one it asked for. */
-  private exposeContents(target: string, result: Params): void {
+  private readonly exposeContents: AdjustResult = (result, upstream) => {
     for (const content of (result.contents ?? []) as Params[]) {
       if (typeof content.uri === "string")
-        content.uri = this.namespace.expose("resource", target, content.uri);
+        content.uri = this.namespace.expose("resource", upstream.name, content.uri);
     }
+  };
+
+  private readonly exposeCreatedTask: AdjustResult = (result, upstream) => {
+    const task = result.task as Params | undefined;
+    if (typeof task?.taskId === "string") task.taskId = this.exposeTaskId(upstream, task);
+  };
+
+  /** A task's own answers name it, at the top and in the metadata of its result. */
+  private readonly exposeTask: AdjustResult = (result, upstream) => {
+    if (typeof result.taskId === "string") result.taskId = this.exposeTaskId(upstream, result);
+    const related = (result._meta as Params | undefined)?.[RELATED_TASK] as Params | undefined;
+    if (typeof related?.taskId === "string") related.taskId = this.exposeTaskId(upstream, related);
+  };
+
+  private exposeTaskId(upstream: Upstream, task: Params): string {
+    return this.namespace.expose("task", upstream.name, task.taskId as string);
   }
 
   // ---- calls that go to every target -----------------------------------------------------
