@@ -246,7 +246,7 @@ const mcpBackendFields = {
     .enum(["conditional", "always", "never"])
     .optional()
     .describe(
-      "Prefix tool names with `<target>_`: with several targets (conditional), always, or never.",
+      "Prefix tool and prompt names with `<target>_` and resource URIs with `<target>+`: with several targets (conditional), always, or never (a name two targets offer is then left out).",
     ),
   failureMode: z
     .enum(["failClosed", "failOpen"])
