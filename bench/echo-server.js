@@ -2,8 +2,8 @@
 // The MCP server behind every system under test: one `echo` tool that answers at once, so
 // the benchmark measures the relay in front of it rather than the work behind it.
 //
-//   node bench/echo-server.js stdio
-//   node bench/echo-server.js http --port N
+//   node bench/echo-server.js stdio [--tool NAME]
+//   node bench/echo-server.js http --port N [--tool NAME]
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
@@ -16,8 +16,13 @@ import {
   isInitializeRequest,
 } from "@modelcontextprotocol/sdk/types.js";
 
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { port: { type: "string" }, tool: { type: "string", default: "echo" } },
+});
+
 const ECHO_TOOL = {
-  name: "echo",
+  name: values.tool,
   description: "Returns the given text unchanged.",
   inputSchema: {
     type: "object",
@@ -112,16 +117,12 @@ async function readJson(req) {
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { port: { type: "string" } },
-});
 const mode = positionals[0];
 if (mode === "stdio") {
   await serveStdio();
 } else if (mode === "http" && values.port) {
   serveHttp(Number(values.port));
 } else {
-  process.stderr.write("usage: echo-server.js stdio | http --port N\n");
+  process.stderr.write("usage: echo-server.js stdio | http --port N, then [--tool NAME]\n");
   process.exit(2);
 }

@@ -76,7 +76,9 @@ export function renderReport(context, rows, hostileRows, commands) {
     "(as MCP gateways must for stateful servers); mcp-proxy shares one among all sessions.",
     "gatehouse+auth is the same relay enforcing: jwtAuth (strict, ES256) on every request and",
     "three mcpAuthorization rules (allow, deny, require) on every call; the difference between",
-    "its row and gatehouse's is what enforcement costs.",
+    "its row and gatehouse's is what enforcement costs. gatehouse 2 targets multiplexes two echo",
+    "servers per session with `prefixMode: never` (the first call lists both to find `echo`):",
+    "its row against gatehouse's is what multiplexing costs.",
   ];
   if (hostileRows.length > 0) {
     lines.push(

@@ -39,6 +39,16 @@ export const SYSTEMS = [
     bearer: benchIssuer.token,
   },
   {
+    // Two targets behind one endpoint, names unprefixed: each session initializes both, and
+    // its first call lists both to find which one offers `echo`.
+    name: "gatehouse 2 targets",
+    entry: join(REPO_DIR, "bin/gatehouse.js"),
+    args: (port, workDir) => [
+      "-f",
+      writeGatehouseConfig(port, workDir, "  prefixMode: never\n", ["echo", "other"]),
+    ],
+  },
+  {
     // Stateful Streamable HTTP on /mcp is its default; --host keeps it off other interfaces.
     name: "mcp-proxy",
     entry: join(REPO_DIR, "node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs"),
@@ -76,20 +86,24 @@ export const SYSTEMS = [
  * Writes an agentgateway-format config relaying to the stdio echo server.
  * @param {number} port
  * @param {string} workDir
- * @param {string} policies a YAML `policies:` block for the mcp section, or ""
+ * @param {string} settings YAML lines for the mcp section (`policies:`, `prefixMode:`), or ""
+ * @param {string[]} [tools] one echo server per name, each with its tool under that name
  * @returns {string} the config file's path
  */
-function writeGatehouseConfig(port, workDir, policies) {
+function writeGatehouseConfig(port, workDir, settings, tools = ["echo"]) {
   const path = join(workDir, `gatehouse-${port}.yaml`);
   // JSON strings are valid YAML scalars, which spares quoting rules for paths.
-  const yaml = `mcp:
-  port: ${port}
-${policies}  targets:
-  - name: echo
+  const targets = tools.map(
+    (tool) => `  - name: ${tool}
     stdio:
       cmd: ${JSON.stringify(NODE)}
-      args: [${JSON.stringify(ECHO_SERVER)}, stdio]
-`;
+      args: [${JSON.stringify(ECHO_SERVER)}, stdio, --tool, ${tool}]
+`,
+  );
+  const yaml = `mcp:
+  port: ${port}
+${settings}  targets:
+${targets.join("")}`;
   writeFileSync(path, yaml);
   return path;
 }

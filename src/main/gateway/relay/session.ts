@@ -107,7 +107,7 @@ export class RelaySession implements UpstreamEvents {
     return this.calls.size > 0 || this.hasStream ? 0 : now - this.lastActivity;
   }
 
-  /** The target and own name of an item this session exposed, e.g. after a list. */
+  /** The target and own name of an item, where its name or a list this session saw says it. */
   resolve(kind: ItemKind, exposed: string): Resolved | undefined {
     const resolved = this.namespace.resolve(kind, exposed);
     if (resolved || !this.directory) return resolved;
@@ -368,7 +368,7 @@ export class RelaySession implements UpstreamEvents {
    * exactly like one that does not exist, so that a caller learns nothing about what is hidden.
    */
   private locate(call: ClientCall, kind: ItemKind, exposed: string, params: Params): void {
-    const resolved = this.namespace.resolve(kind, exposed);
+    const resolved = this.resolve(kind, exposed);
     if (resolved || !this.directory) return this.admit(call, kind, exposed, resolved, params);
     const directory = this.directory;
     void directory.find(kind, exposed).then((targets) => {
