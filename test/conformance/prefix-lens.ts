@@ -81,6 +81,21 @@ class NameLens {
       strip(result.resources, "uri", "+");
       strip(result.resourceTemplates, "uriTemplate", "+");
       strip(result.contents, "uri", "+");
+      // Resources that tool results and prompts link or embed are named as in a list.
+      const blocks = [
+        ...((result.content ?? []) as Json[]),
+        ...((result.messages ?? []) as Json[]).map((message) => message.content as Json),
+      ];
+      strip(
+        blocks.filter((block) => block.type === "resource_link"),
+        "uri",
+        "+",
+      );
+      strip(
+        blocks.filter((block) => block.type === "resource").map((block) => block.resource),
+        "uri",
+        "+",
+      );
     }
     if (message.method === "notifications/resources/updated") {
       const params = message.params as Json;

@@ -77,6 +77,29 @@ describe("two targets that differ: server-everything beside a tools-only server"
     expect(textOf(echoed)).toBe('{"said":"hi"}');
   });
 
+  it("prefixes the URIs of resources a tool result links or embeds, so the client can read them", async () => {
+    const links = await client.callTool({
+      name: "everything_get-resource-links",
+      arguments: { count: 2 },
+    });
+    const linked = (links.content as { type: string; uri?: string }[]).filter(
+      (block) => block.type === "resource_link",
+    );
+    expect(linked.length).toBe(2);
+    for (const { uri } of linked) {
+      expect(uri).toMatch(/^everything\+demo:\/\//);
+      expect((await client.readResource({ uri: uri as string })).contents[0]?.uri).toBe(uri);
+    }
+    const embedded = await client.callTool({
+      name: "everything_get-resource-reference",
+      arguments: { resourceType: "Text", resourceId: 1 },
+    });
+    const block = (embedded.content as { type: string; resource?: { uri: string } }[]).find(
+      (part) => part.type === "resource",
+    );
+    expect(block?.resource?.uri).toMatch(/^everything\+demo:\/\//);
+  });
+
   it("routes a task back to the target that created it, under an id that names that target", async () => {
     const created = await client.request(
       {

@@ -416,11 +416,10 @@ export class RelaySession implements UpstreamEvents {
     switch (call.method) {
       case "tools/call":
         params.name = call.name;
-        // Made as a task, the call answers with the task, whose id must lead back here.
-        return call.forward(upstream, params, this.exposeCreatedTask);
+        return call.forward(upstream, params, this.exposeToolResult);
       case "prompts/get":
         params.name = call.name;
-        return call.forward(upstream, params);
+        return call.forward(upstream, params, this.exposePromptMessages);
       case "completion/complete": {
         const ref = params.ref as Params;
         ref[ref.type === "ref/prompt" ? "name" : "uri"] = call.name;
@@ -440,16 +439,44 @@ export class RelaySession implements UpstreamEvents {
     }
   };
 
-  private readonly exposeCreatedTask: AdjustResult = (result, upstream) => {
+  /**
+   * A tool's result links or embeds resources the client may read next, by URI; made as a
+   * task, the call answers with the task instead, whose id must lead back to this target.
+   */
+  private readonly exposeToolResult: AdjustResult = (result, upstream) => {
     const task = result.task as Params | undefined;
     if (typeof task?.taskId === "string") task.taskId = this.exposeTaskId(upstream, task);
+    if (Array.isArray(result.content)) {
+      for (const block of result.content) this.exposeBlock(block as Params, upstream);
+    }
   };
+
+  private readonly exposePromptMessages: AdjustResult = (result, upstream) => {
+    if (!Array.isArray(result.messages)) return;
+    for (const message of result.messages as Params[]) {
+      this.exposeBlock(message.content as Params, upstream);
+    }
+  };
+
+  /** A content block that names a resource: a link to it, or the resource embedded. */
+  private exposeBlock(block: Params | undefined, upstream: Upstream): void {
+    const named =
+      block?.type === "resource_link"
+        ? block
+        : block?.type === "resource"
+          ? (block.resource as Params | undefined)
+          : undefined;
+    if (typeof named?.uri === "string") {
+      named.uri = this.namespace.expose("resource", upstream.name, named.uri);
+    }
+  }
 
   /** A task's own answers name it, at the top and in the metadata of its result. */
   private readonly exposeTask: AdjustResult = (result, upstream) => {
     if (typeof result.taskId === "string") result.taskId = this.exposeTaskId(upstream, result);
     const related = (result._meta as Params | undefined)?.[RELATED_TASK] as Params | undefined;
     if (typeof related?.taskId === "string") related.taskId = this.exposeTaskId(upstream, related);
+    this.exposeToolResult(result, upstream);
   };
 
   private exposeTaskId(upstream: Upstream, task: Params): string {
