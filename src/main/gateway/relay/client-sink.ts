@@ -74,7 +74,9 @@ export class PostReply implements ClientSink {
 
   private startStream(): void {
     this.streaming = true;
-    this.res.writeHead(200, { ...this.headers, ...SSE_HEADERS });
+    // Progress on an initialize streams before its outcome is known: the session is named.
+    const session = this.createdSession && { "Mcp-Session-Id": this.createdSession };
+    this.res.writeHead(200, { ...this.headers, ...session, ...SSE_HEADERS });
     for (const message of this.batched) this.res.write(sseEvent(message));
     this.batched.length = 0;
   }
