@@ -1,6 +1,6 @@
 import { boundText } from "../../../shared/bounded-text";
 import { serves } from "./capabilities";
-import type { ListSpec, Part } from "./merge";
+import { LIST_METHODS, type ListSpec, type Part } from "./merge";
 import type { ItemKind } from "./namespace";
 import { matchesUriTemplate } from "./uri-template";
 import type { Upstream } from "./upstream";
@@ -8,12 +8,12 @@ import type { Upstream } from "./upstream";
 /** Resource templates are offered like names, and matched against the URI a client reads. */
 type Entry = ItemKind | "template";
 
-/** Where each kind is listed, page by page. */
-const LISTS: Record<Entry, { method: string; key: string; field: string }> = {
-  tool: { method: "tools/list", key: "tools", field: "name" },
-  prompt: { method: "prompts/list", key: "prompts", field: "name" },
-  resource: { method: "resources/list", key: "resources", field: "uri" },
-  template: { method: "resources/templates/list", key: "resourceTemplates", field: "uriTemplate" },
+/** The list method of each kind, paged through. */
+const LISTED_BY: Record<Entry, string> = {
+  tool: "tools/list",
+  prompt: "prompts/list",
+  resource: "resources/list",
+  template: "resources/templates/list",
 };
 /** Bounds the gateway's own listing of a target that hands out cursors forever. */
 const MAX_PAGES = 64;
@@ -136,7 +136,8 @@ export class TargetDirectory {
 
   /** Every page of one target's list, unless it was listed since it last changed. */
   private async list(upstream: Upstream, entry: Entry): Promise<void> {
-    const { method, key, field } = LISTS[entry];
+    const method = LISTED_BY[entry];
+    const { key, field } = LIST_METHODS[method] as ListSpec;
     const done = upstream.name + " " + entry;
     if (this.complete.has(done) || !upstream.alive || !serves(upstream.capabilities, method)) {
       return;
