@@ -15,6 +15,9 @@ const LISTED_BY: Record<Entry, string> = {
   resource: "resources/list",
   template: "resources/templates/list",
 };
+/** The entries a kind is found by: a resource also through the templates. */
+const entriesOf = (kind: ItemKind): Entry[] =>
+  kind === "resource" ? ["resource", "template"] : [kind];
 /** Bounds the gateway's own listing of a target that hands out cursors forever. */
 const MAX_PAGES = 64;
 const LIST_TIMEOUT_MS = 30_000;
@@ -26,7 +29,7 @@ const NAME_MAX = 256;
  * targets). It learns from every list the client asks for, and when a client uses a name it has
  * not seen (a cached list, a new session) it lists the targets itself, once each, until a
  * target says its list changed. A name offered by two targets names neither: it is left out of
- * the lists, and the log is told each time a list shows it (it says so once).
+ * the lists, and the log says so once.
  */
 export class TargetDirectory {
   /** For each kind and name, the targets that offer it, e.g. "tool echo" → {"a"}. */
@@ -44,12 +47,7 @@ export class TargetDirectory {
   /** Takes in what a page of the client's list named. */
   learnFrom(parts: Part[], spec: ListSpec): void {
     const entry: Entry = spec.field === "uriTemplate" ? "template" : (spec.kind as ItemKind);
-    for (const { target, response } of parts) {
-      for (const item of (response.result?.[spec.key] ?? []) as Record<string, unknown>[]) {
-        const name = item[spec.field];
-        if (typeof name === "string") this.learn(entry, target, name);
-      }
-    }
+    for (const { target, response } of parts) this.learnPage(entry, target, response.result, spec);
   }
 
   /** The one target known to offer a name, without asking any. */
@@ -76,8 +74,7 @@ export class TargetDirectory {
 
   /** A target said its list of `kind` changed: what it offered is learned anew. */
   forget(target: string, kind: ItemKind): void {
-    const entries: Entry[] = kind === "resource" ? ["resource", "template"] : [kind];
-    for (const entry of entries) {
+    for (const entry of entriesOf(kind)) {
       this.complete.delete(target + " " + entry);
       for (const [key, targets] of this.offeredBy) {
         if (key.startsWith(entry + " ")) targets.delete(target);
@@ -96,11 +93,26 @@ export class TargetDirectory {
     );
   }
 
+  /** Takes in the items of one page of a target's list. */
+  private learnPage(
+    entry: Entry,
+    target: string,
+    result: Record<string, unknown> | undefined,
+    { key, field }: ListSpec,
+  ): void {
+    for (const item of (result?.[key] ?? []) as Record<string, unknown>[]) {
+      const name = item[field];
+      if (typeof name === "string") this.learn(entry, target, name);
+    }
+  }
+
   private learn(entry: Entry, target: string, name: string): void {
     const key = entry + " " + name;
     let targets = this.offeredBy.get(key);
     if (!targets) this.offeredBy.set(key, (targets = new Set()));
+    if (targets.has(target)) return;
     targets.add(target);
+    // Said when a second target joins, not on every list that shows the name again.
     if (targets.size > 1 && entry !== "template") this.onAmbiguous(this.explain(entry, name));
   }
 
@@ -125,9 +137,10 @@ export class TargetDirectory {
   private listAll(kind: ItemKind): Promise<void> {
     let pending = this.listing.get(kind);
     if (!pending) {
-      const entries: Entry[] = kind === "resource" ? ["resource", "template"] : [kind];
       pending = Promise.all(
-        this.upstreams.flatMap((upstream) => entries.map((entry) => this.list(upstream, entry))),
+        this.upstreams.flatMap((upstream) =>
+          entriesOf(kind).map((entry) => this.list(upstream, entry)),
+        ),
       ).then(() => void this.listing.delete(kind));
       this.listing.set(kind, pending);
     }
@@ -137,7 +150,6 @@ export class TargetDirectory {
   /** Every page of one target's list, unless it was listed since it last changed. */
   private async list(upstream: Upstream, entry: Entry): Promise<void> {
     const method = LISTED_BY[entry];
-    const { key, field } = LIST_METHODS[method] as ListSpec;
     const done = upstream.name + " " + entry;
     if (this.complete.has(done) || !upstream.alive || !serves(upstream.capabilities, method)) {
       return;
@@ -146,9 +158,7 @@ export class TargetDirectory {
     for (let page = 0; page < MAX_PAGES; page++) {
       const params = cursor === undefined ? {} : { cursor };
       const { result } = await upstream.call(method, params, LIST_TIMEOUT_MS);
-      for (const item of (result?.[key] ?? []) as Record<string, unknown>[]) {
-        if (typeof item[field] === "string") this.learn(entry, upstream.name, item[field]);
-      }
+      this.learnPage(entry, upstream.name, result, LIST_METHODS[method] as ListSpec);
       cursor = result?.nextCursor;
       if (typeof cursor !== "string") break;
     }
