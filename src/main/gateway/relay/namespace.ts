@@ -35,6 +35,14 @@ export class Namespace {
     this.prefixed = mode === "always" || (mode === "conditional" && this.multiplexed);
   }
 
+  /**
+   * Whether any name a target writes is exposed otherwise. Where none is (one target, no
+   * prefixes), its results reach the client without being looked through.
+   */
+  get rewritesNames(): boolean {
+    return this.multiplexed || this.prefixed;
+  }
+
   /** Whether an unprefixed name must be looked up among what the targets offer. */
   get needsDirectory(): boolean {
     return this.multiplexed && !this.prefixed;

@@ -358,7 +358,7 @@ export class RelaySession implements UpstreamEvents {
     }
     call.target = resolved.target;
     (params as Params).taskId = resolved.name;
-    call.forward(upstream, params, this.exposeTask);
+    call.forward(upstream, params, this.exposing(this.exposeTask));
   }
 
   /**
@@ -416,10 +416,10 @@ export class RelaySession implements UpstreamEvents {
     switch (call.method) {
       case "tools/call":
         params.name = call.name;
-        return call.forward(upstream, params, this.exposeToolResult);
+        return call.forward(upstream, params, this.exposing(this.exposeToolResult));
       case "prompts/get":
         params.name = call.name;
-        return call.forward(upstream, params, this.exposePromptMessages);
+        return call.forward(upstream, params, this.exposing(this.exposePromptMessages));
       case "completion/complete": {
         const ref = params.ref as Params;
         ref[ref.type === "ref/prompt" ? "name" : "uri"] = call.name;
@@ -427,8 +427,13 @@ export class RelaySession implements UpstreamEvents {
       }
       default: // resources/read, subscribe, unsubscribe
         params.uri = call.name;
-        return call.forward(upstream, params, this.exposeContents);
+        return call.forward(upstream, params, this.exposing(this.exposeContents));
     }
+  }
+
+  /** The adjuster, where the session exposes any name otherwise than its target wrote it. */
+  private exposing(adjust: AdjustResult): AdjustResult | undefined {
+    return this.namespace.rewritesNames ? adjust : undefined;
   }
 
   /** Resource contents carry their URI; the client must see the one it asked for. */
