@@ -58,7 +58,7 @@ if (!app.requestSingleInstanceLock()) {
   // No orphans: if Electron exits without a clean stop, its stdio targets go with it, and so
   // does whatever they started (each leads its process group).
   process.on("exit", () => {
-    for (const pid of service.gateway.sessions.pids()) killProcessGroup(pid, "SIGTERM");
+    for (const pid of service.gateway.targetPids()) killProcessGroup(pid, "SIGTERM");
   });
 
   app.whenReady().then(async () => {

@@ -11,6 +11,7 @@ import type { Exchange } from "./relay/exchange";
 import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
 import { SessionStore } from "./relay/session-store";
+import { StatelessBridge } from "./relay/stateless-bridge";
 import { listAllTools, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
 import { matchRoute } from "./routes";
@@ -48,6 +49,8 @@ type Report = (status: number, fields?: Partial<RequestEvent>) => void;
  */
 export class Gateway {
   readonly sessions = new SessionStore(30 * 60_000);
+  /** The sessions held for stateless (2026-07-28) callers, and their waiting input rounds. */
+  readonly stateless: StatelessBridge;
   /** While paused every request is answered 503; sessions and their targets stay. */
   paused = false;
   private readonly listeners = new Map<string, ActiveListener>();
@@ -60,6 +63,7 @@ export class Gateway {
       gatewayInfo: { name: "gatehouse", version: options.version },
       initializeTimeoutMs: options.initializeTimeoutMs ?? 60_000,
     };
+    this.stateless = new StatelessBridge(this.sessionContext);
   }
 
   /** The URL of every listener, e.g. `http://127.0.0.1:3000`. */
@@ -70,6 +74,11 @@ export class Gateway {
   /** The URL a listener of the applied config serves on (its real port, also for port 0). */
   urlOf(listener: ListenerSpec): string | undefined {
     return this.listeners.get(listenerKey(listener.address, listener.port))?.url;
+  }
+
+  /** Process ids of every running stdio target, for a last-moment kill when the process exits. */
+  targetPids(): number[] {
+    return [...this.sessions.pids(), ...this.stateless.pool.pids()];
   }
 
   /** The compiled config being served now, for tools that must decide exactly as it does. */
@@ -117,6 +126,7 @@ export class Gateway {
     }
     for (const [key, listener] of opened) this.listeners.set(key, listener);
     this.sessions.idleTimeoutMs = config.sessionIdleMs;
+    this.stateless.pool.idleTimeoutMs = config.sessionIdleMs;
     const previous = this.runtime;
     this.runtime = runtime;
     await previous?.close();
@@ -130,7 +140,7 @@ export class Gateway {
   async close(): Promise<void> {
     await Promise.all([...this.listeners.values()].map((listener) => closeServer(listener.server)));
     this.listeners.clear();
-    await this.sessions.closeAll();
+    await Promise.all([this.sessions.closeAll(), this.stateless.close()]);
     await this.runtime?.close();
   }
 
@@ -227,6 +237,7 @@ export class Gateway {
         access,
         headers,
         sessions: this.sessions,
+        stateless: this.stateless,
         sessionContext: this.sessionContext,
         report,
       };

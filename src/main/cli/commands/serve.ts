@@ -55,7 +55,7 @@ export async function serve(
   // No orphans: if the process exits without a clean stop, its stdio targets go with it, and
   // so does whatever they started (each leads its process group).
   process.on("exit", () => {
-    for (const pid of service.gateway.sessions.pids()) killProcessGroup(pid, "SIGTERM");
+    for (const pid of service.gateway.targetPids()) killProcessGroup(pid, "SIGTERM");
   });
   onStopSignal(async () => {
     await admin?.close();

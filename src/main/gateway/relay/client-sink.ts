@@ -30,6 +30,8 @@ const sseEvent = (message: RpcMessage): string =>
  */
 export class PostReply implements ClientSink {
   onClientGone?: (sink: ClientSink) => void;
+  /** The HTTP status of a plain JSON answer; a 2026-07-28 request error is a 400. */
+  status = 200;
   private pending: number;
   private readonly batched: RpcMessage[] = [];
   private streaming = false;
@@ -96,7 +98,7 @@ export class PostReply implements ClientSink {
     if (this.createdSession && this.batched[0]?.result) {
       headers["Mcp-Session-Id"] = this.createdSession;
     }
-    this.res.writeHead(200, headers);
+    this.res.writeHead(this.status, headers);
     this.res.end(body);
   }
 }

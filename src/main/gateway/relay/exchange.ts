@@ -3,9 +3,10 @@ import type { RequestEvent } from "../../../shared/log-event";
 import type { Access } from "../policies/caller";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
-import { ErrorCode } from "./jsonrpc";
+import { ErrorCode, type RpcId } from "./jsonrpc";
 import type { RelaySession, SessionContext } from "./session";
 import type { SessionOwner, SessionStore } from "./session-store";
+import type { StatelessBridge } from "./stateless-bridge";
 
 /** One HTTP request that reached the MCP relay, with what the gateway already decided for it. */
 export interface Exchange {
@@ -22,6 +23,8 @@ export interface Exchange {
   /** Headers every answer carries (CORS). */
   headers: Record<string, string>;
   sessions: SessionStore;
+  /** Where requests of 2026-07-28 callers, which have no session, are served. */
+  stateless: StatelessBridge;
   sessionContext: SessionContext;
   /** Logs the HTTP request itself; used where no JSON-RPC call inside it is logged. */
   report(status: number, fields?: Partial<RequestEvent>): void;
@@ -70,10 +73,17 @@ export function rejectExchange(
   status: number,
   code: number,
   message: string,
-  extra: { headers?: Record<string, string>; log?: Partial<RequestEvent> } = {},
+  extra: {
+    headers?: Record<string, string>;
+    log?: Partial<RequestEvent>;
+    /** The id of the request refused, where it could be read. */
+    id?: RpcId;
+    data?: unknown;
+  } = {},
 ): void {
   ex.res.writeHead(status, { ...ex.headers, ...extra.headers, "Content-Type": "application/json" });
-  ex.res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code, message } }));
+  const error = { code, message, ...(extra.data !== undefined && { data: extra.data }) };
+  ex.res.end(JSON.stringify({ jsonrpc: "2.0", id: extra.id ?? null, error }));
   const { subject, issuer } = ex.access.caller;
   ex.report(status, { error: message, subject, issuer, ...extra.log });
 }

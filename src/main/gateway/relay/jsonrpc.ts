@@ -33,6 +33,12 @@ export const ErrorCode = {
   MethodNotFound: -32601,
   InvalidParams: -32602,
   InternalError: -32603,
+  /** 2026-07-28: the mirrored HTTP headers do not stand for the body. */
+  HeaderMismatch: -32020,
+  /** 2026-07-28: serving the request needs a capability the client did not declare. */
+  MissingRequiredClientCapability: -32021,
+  /** 2026-07-28: the request's protocol version is not one the server serves. */
+  UnsupportedProtocolVersion: -32022,
 } as const;
 
 export const isRequest = (m: RpcMessage): boolean => m.method !== undefined && m.id !== undefined;

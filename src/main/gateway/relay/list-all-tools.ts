@@ -3,7 +3,6 @@ import type { RouteSpec } from "../../../shared/config/model";
 import { LogBus } from "../log-bus";
 import { OPEN_ACCESS } from "../policies/caller";
 import type { CallOrigin } from "./client-call";
-import type { ClientSink } from "./client-sink";
 import { RelaySession, type SessionContext } from "./session";
 
 export interface ListedTool {
@@ -34,20 +33,11 @@ export async function listAllTools(
     access: OPEN_ACCESS,
     mcpAuthorization: undefined,
   };
-  let nextId = 1;
-  const request = (method: string, params: Result) =>
-    new Promise<Result>((resolve, reject) => {
-      const answer: ClientSink = {
-        open: true,
-        send: (message) => {
-          if (message.method !== undefined) return; // the targets' own notifications and requests
-          if (message.error) reject(new Error(message.error.message));
-          else resolve(message.result ?? {});
-        },
-        abandon: () => reject(new Error(`${method} got no answer`)),
-      };
-      session.handle({ jsonrpc: "2.0", id: nextId++, method, params }, answer, origin);
-    });
+  const request = async (method: string, params: Result): Promise<Result> => {
+    const answer = await session.ask(method, params, origin);
+    if (answer.error) throw new Error(answer.error.message);
+    return answer.result ?? {};
+  };
 
   try {
     await request("initialize", {

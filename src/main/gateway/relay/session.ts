@@ -78,16 +78,23 @@ export class RelaySession implements UpstreamEvents {
   private readonly callsByProgressToken = new Map<unknown, ClientCall>();
   private readonly serverRequests = new Map<number, ServerRequest>();
   private nextServerRequestId = 1;
+  private nextOwnRequestId = 1;
   /** The caller's latest token, forwarded to HTTP targets under `backendAuth.passthrough`. */
   private forwardedToken: string | undefined;
   /** What targets sent while the client had no stream open; delivered when one opens. */
   private backlog: RpcMessage[] = [];
   private lastActivity = Date.now();
 
+  /**
+   * `changes`, given to a bridge session (one the gateway holds for stateless 2026-07-28
+   * callers), takes the change notifications of its targets: they belong to the callers'
+   * `subscriptions/listen` streams, not to the response stream of whichever call is open.
+   */
   constructor(
     private readonly backend: McpBackendSpec,
     private readonly context: SessionContext,
     private readonly onClosed: (session: RelaySession) => void,
+    private readonly changes?: (message: RpcMessage) => void,
   ) {}
 
   get closed(): boolean {
@@ -157,6 +164,25 @@ export class RelaySession implements UpstreamEvents {
     this.calls.set(call.id, call);
     if (progressToken !== undefined) this.callsByProgressToken.set(progressToken, call);
     this.dispatch(call, message.params);
+  }
+
+  /**
+   * A request the gateway makes in this session itself (its own initialize, a subscription for
+   * a stateless caller), as a promise of the answer. Its ids cannot meet a client's numbers.
+   */
+  ask(method: string, params: Params, origin: CallOrigin): Promise<RpcMessage> {
+    return new Promise((resolve) => {
+      const answer: ClientSink = {
+        open: true,
+        send: (message) => {
+          if (message.method === undefined) resolve(message); // not the targets' own messages
+        },
+        abandon: () =>
+          resolve(errorResponse(null, ErrorCode.InternalError, `${method} got no answer`)),
+      };
+      const id = `gatehouse-${this.nextOwnRequestId++}`;
+      this.handle({ jsonrpc: "2.0", id, method, params }, answer, origin);
+    });
   }
 
   /**
@@ -702,14 +728,15 @@ export class RelaySession implements UpstreamEvents {
       case "notifications/resources/updated":
         if (typeof params.uri === "string")
           params.uri = this.namespace.expose("resource", upstream.name, params.uri);
-        return this.deliver(upstream, message);
+        return this.changes ? this.changes(message) : this.deliver(upstream, message);
       case "notifications/tasks/status":
         if (typeof params.taskId === "string") params.taskId = this.exposeTaskId(upstream, params);
         return this.deliver(upstream, message);
       default: {
         const changed = LIST_CHANGED[message.method as string];
-        if (changed) this.directory?.forget(upstream.name, changed);
-        return this.deliver(upstream, message);
+        if (!changed) return this.deliver(upstream, message);
+        this.directory?.forget(upstream.name, changed);
+        return this.changes ? this.changes(message) : this.deliver(upstream, message);
       }
     }
   }
@@ -744,7 +771,21 @@ export class RelaySession implements UpstreamEvents {
       }
     }
     if (this.stream?.open) return this.stream.send(message);
+    if (this.changes) return this.refuseOutsideCall(message);
     if (this.backlog.push(message) > BACKLOG_LIMIT) this.backlog.shift();
+  }
+
+  /**
+   * A bridge session's caller is only reachable through a call in flight. What a target says
+   * outside of one is dropped; a request is answered, so that the target does not wait for ever.
+   */
+  private refuseOutsideCall(message: RpcMessage): void {
+    if (message.id === undefined) return;
+    const request = this.serverRequests.get(message.id as number);
+    if (!request) return;
+    this.serverRequests.delete(message.id as number);
+    const reason = `${message.method} reached the gateway outside of a call: a 2026-07-28 caller can only be asked during one`;
+    request.upstream.send(errorResponse(request.upstreamId, ErrorCode.InternalError, reason));
   }
 
   onStderr(upstream: Upstream, line: string): void {

@@ -1,7 +1,9 @@
 import { PostReply, SseStream } from "./client-sink";
 import { callOrigin, sessionOwner, rejectExchange, sessionOr404, type Exchange } from "./exchange";
-import { ErrorCode, isRequest } from "./jsonrpc";
+import { ErrorCode, isRequest, type RpcMessage } from "./jsonrpc";
+import { headerMismatch } from "./mcp-headers";
 import { acceptsJsonAndEventStream } from "./media-type";
+import { isStateless } from "./modern-envelope";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
 
@@ -40,6 +42,31 @@ async function post(ex: Exchange): Promise<void> {
   const body = await parseMessages(ex);
   if (!body) return;
   const { messages, batch } = body;
+  const [first] = messages as [RpcMessage];
+  const stateless =
+    ex.req.headers["mcp-session-id"] === undefined && isStateless(ex.req.headers, first);
+  if (stateless) {
+    if (batch) {
+      rejectExchange(
+        ex,
+        400,
+        ErrorCode.InvalidRequest,
+        "2026-07-28 requests are sent one per POST, not in a batch",
+      );
+      return;
+    }
+    return ex.stateless.serve(ex, first);
+  }
+  const mismatch = batch
+    ? mirroredHeaders(ex) && "Mcp-Method and Mcp-Name name one request; a batch carries several"
+    : headerMismatch(ex.req.headers, first, false);
+  if (mismatch) {
+    rejectExchange(ex, 400, ErrorCode.HeaderMismatch, `Header mismatch: ${mismatch}`, {
+      id: first.id,
+      log: { method: first.method, denied: true },
+    });
+    return;
+  }
 
   let session: RelaySession | undefined;
   let created: string | undefined;
@@ -110,3 +137,6 @@ function findSession(ex: Exchange): RelaySession | undefined {
   }
   return sessionOr404(ex, id);
 }
+
+const mirroredHeaders = (ex: Exchange): boolean =>
+  ex.req.headers["mcp-method"] !== undefined || ex.req.headers["mcp-name"] !== undefined;

@@ -1,0 +1,189 @@
+import type { McpBackendSpec } from "../../../shared/config/model";
+import type { Capabilities } from "./capabilities";
+import type { CallOrigin } from "./client-call";
+import type { RpcMessage } from "./jsonrpc";
+import { RelaySession, type SessionContext } from "./session";
+
+/** A bridge session lent to one stateless call; `release` gives it back. */
+export interface BridgeLease {
+  readonly session: RelaySession;
+  /** The bridge's initialize answer: the targets' merged capabilities and identity. */
+  readonly initialized: Record<string, unknown>;
+  release(): void;
+}
+
+/** How the 2025 handshake toward the targets is made on behalf of stateless callers. */
+const BRIDGE_PROTOCOL_VERSION = "2025-11-25";
+/**
+ * Sessions one key may hold; more calls at once wait for one to be free. Each session of a
+ * route with stdio targets runs their processes, so this bounds what one caller can start.
+ */
+const MAX_SESSIONS_PER_KEY = 8;
+/** Calls that may wait for a free session of one key; beyond, a call is refused at once. */
+const MAX_QUEUED_PER_KEY = 64;
+
+type Waiter = (session: RelaySession | undefined) => void;
+
+interface Entry {
+  idle: RelaySession[];
+  /** Sessions of the key, starting, lent or idle. */
+  size: number;
+  queue: Waiter[];
+  initialized: Record<string, unknown> | undefined;
+  /** The key's `subscriptions/listen` streams, fed with every session's change notifications. */
+  listeners: Set<(message: RpcMessage) => void>;
+}
+
+/**
+ * The sessions the gateway holds toward the targets for stateless (2026-07-28) callers. They
+ * are keyed by listener, route, principal and the capabilities that let a target ask the caller
+ * something, created on demand, lent to one call at a time (so that a target's request to the
+ * client, on stdio too, belongs to that call without doubt), reused, and closed once idle.
+ */
+export class BridgePool {
+  private readonly entries = new Map<string, Entry>();
+  private readonly lastUsed = new Map<RelaySession, number>();
+  /** Every session, closing ones too, until its targets have stopped. */
+  private readonly sessions = new Set<RelaySession>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private timeoutMs = 0;
+
+  constructor(
+    private readonly context: SessionContext,
+    idleTimeoutMs: number,
+  ) {
+    this.idleTimeoutMs = idleTimeoutMs;
+  }
+
+  /** Follows `config.mcp.sessionTtl`, as the store of 2025 sessions does. */
+  set idleTimeoutMs(ms: number) {
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    clearInterval(this.sweeper);
+    this.sweeper = setInterval(() => this.closeIdle(), Math.min(Math.max(ms / 4, 250), 60_000));
+    this.sweeper.unref();
+  }
+
+  /**
+   * A session of `key` for one call: an idle one, a new one, or the next one freed. A new
+   * session initializes its targets as a 2025 client declaring `capabilities`.
+   */
+  async lease(
+    key: string,
+    backend: McpBackendSpec,
+    capabilities: Capabilities,
+    origin: CallOrigin,
+  ): Promise<BridgeLease | { error: string }> {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = { idle: [], size: 0, queue: [], initialized: undefined, listeners: new Set() };
+      this.entries.set(key, entry);
+    }
+    let session = entry.idle.pop();
+    if (!session && entry.size >= MAX_SESSIONS_PER_KEY) {
+      if (entry.queue.length >= MAX_QUEUED_PER_KEY) {
+        return { error: "too many calls of this caller are waiting for the targets: retry later" };
+      }
+      const queue = entry.queue;
+      session = await new Promise<RelaySession | undefined>((resolve) => queue.push(resolve));
+      if (!session) return { error: "the gateway is shutting down" };
+    }
+    if (!session) {
+      const opened = await this.open(key, entry, backend, capabilities, origin);
+      if ("error" in opened) return opened;
+      session = opened;
+    }
+    return this.lend(entry, session);
+  }
+
+  /** Adds a `subscriptions/listen` stream of `key`; the returned function removes it. */
+  listen(key: string, listener: (message: RpcMessage) => void): () => void {
+    const listeners = this.entries.get(key)?.listeners;
+    listeners?.add(listener);
+    return () => listeners?.delete(listener);
+  }
+
+  /** Process ids of every running target, for a last-moment kill when the process exits. */
+  pids(): number[] {
+    return [...this.sessions].flatMap((session) => session.pids);
+  }
+
+  /** Closes every session and resolves once every target they started has stopped. */
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const entry of this.entries.values()) {
+      for (const waiter of entry.queue.splice(0)) waiter(undefined);
+    }
+    await Promise.all([...this.sessions].map((session) => session.close()));
+  }
+
+  private async open(
+    key: string,
+    entry: Entry,
+    backend: McpBackendSpec,
+    capabilities: Capabilities,
+    origin: CallOrigin,
+  ): Promise<RelaySession | { error: string }> {
+    entry.size++;
+    const session = new RelaySession(
+      backend,
+      this.context,
+      (closed) => this.forget(key, entry, closed),
+      (message) => {
+        for (const listener of entry.listeners) listener(message);
+      },
+    );
+    this.sessions.add(session);
+    const params = {
+      protocolVersion: BRIDGE_PROTOCOL_VERSION,
+      capabilities,
+      clientInfo: this.context.gatewayInfo,
+    };
+    const answer = await session.ask("initialize", params, origin);
+    if (answer.error || !answer.result) {
+      await session.close();
+      return { error: answer.error?.message ?? "the targets did not initialize" };
+    }
+    session.handle({ jsonrpc: "2.0", method: "notifications/initialized" }, undefined, origin);
+    entry.initialized ??= answer.result;
+    return session;
+  }
+
+  private lend(entry: Entry, session: RelaySession): BridgeLease {
+    let released = false;
+    return {
+      session,
+      initialized: entry.initialized as Record<string, unknown>,
+      release: () => {
+        if (released) return;
+        released = true;
+        if (session.closed) return;
+        const next = entry.queue.shift();
+        if (next) return next(session);
+        this.lastUsed.set(session, Date.now());
+        entry.idle.push(session);
+      },
+    };
+  }
+
+  private forget(key: string, entry: Entry, session: RelaySession): void {
+    entry.size--;
+    const at = entry.idle.indexOf(session);
+    if (at !== -1) entry.idle.splice(at, 1);
+    this.lastUsed.delete(session);
+    const done = () => this.sessions.delete(session);
+    session.close().then(done, done);
+    if (entry.size === 0 && entry.listeners.size === 0 && entry.queue.length === 0) {
+      this.entries.delete(key);
+    }
+  }
+
+  private closeIdle(): void {
+    const now = Date.now();
+    for (const entry of this.entries.values()) {
+      for (const session of [...entry.idle]) {
+        if (now - (this.lastUsed.get(session) ?? now) > this.timeoutMs) void session.close();
+      }
+    }
+  }
+}
