@@ -141,15 +141,20 @@ export async function startGateway(
 /** An SDK client session through the gateway, over Streamable HTTP or legacy SSE. */
 export async function connect(
   url: string,
-  options: { capabilities?: ClientCapabilities; sse?: boolean } = {},
+  options: {
+    capabilities?: ClientCapabilities;
+    sse?: boolean;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Client> {
   const client = new Client(
     { name: "gatehouse-test", version: "1.0.0" },
     { capabilities: options.capabilities ?? {} },
   );
+  const requestInit = { headers: options.headers ?? {} };
   const transport = options.sse
-    ? new SSEClientTransport(new URL(url))
-    : new StreamableHTTPClientTransport(new URL(url));
+    ? new SSEClientTransport(new URL(url), { requestInit })
+    : new StreamableHTTPClientTransport(new URL(url), { requestInit });
   await client.connect(transport);
   return client;
 }

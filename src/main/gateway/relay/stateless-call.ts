@@ -147,9 +147,8 @@ export class StatelessCall implements ClientSink {
     result.resultType ??= "complete";
     if (result.resultType !== "complete" || !CACHEABLE.has(this.method)) return;
     if (typeof result.ttlMs !== "number" || !(result.ttlMs >= 0)) result.ttlMs = 0;
-    if (this.context.privateAnswers || result.cacheScope !== "public") {
-      result.cacheScope = "private";
-    }
+    const personal = this.context.privateAnswers || result.cacheScope === "private";
+    result.cacheScope = personal ? "private" : "public";
   }
 
   /**
