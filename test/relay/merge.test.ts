@@ -47,6 +47,27 @@ describe("merging the lists of several targets", () => {
     });
   });
 
+  it("keeps 2026-07-28 caching hints: the smallest ttlMs of the parts, private if any part is", () => {
+    const hinted = (target: string, hints: Record<string, unknown>): Part => {
+      const part = page(target, [target]);
+      Object.assign(part.response.result as object, hints);
+      return part;
+    };
+    const ns = new Namespace(["a", "b", "c"], "conditional");
+    const merge = (parts: Part[]) =>
+      (mergeLists(parts, tools, ns, "failClosed") as { result: Record<string, unknown> }).result;
+    expect(
+      merge([
+        hinted("a", { ttlMs: 60_000, cacheScope: "public" }),
+        hinted("b", { ttlMs: 5_000, cacheScope: "public" }),
+      ]),
+    ).toMatchObject({ ttlMs: 5_000, cacheScope: "public" });
+    expect(
+      merge([hinted("a", { ttlMs: 60_000, cacheScope: "private" }), page("c", ["c"])]),
+    ).toMatchObject({ ttlMs: 0, cacheScope: "private" });
+    expect(merge([page("a", ["a"]), page("b", ["b"])])).not.toHaveProperty("ttlMs");
+  });
+
   it("rejects cursors it did not issue", () => {
     expect(decodeCursor("not-a-cursor")).toBeUndefined();
     expect(decodeCursor(Buffer.from("[1]").toString("base64url"))).toBeUndefined();

@@ -93,7 +93,28 @@ export function mergeLists(
   if (withMore.length > 0) {
     result.nextCursor = namespace.multiplexed ? encodeCursor(next) : next[withMore[0] as string];
   }
+  addCacheHints(result, parts);
   return { result };
+}
+
+/**
+ * The caching hints of 2026-07-28 targets, for the list made of their pages: it is fresh only
+ * as long as its stalest part (a part without a hint counts as stale at once, as the spec has
+ * it), and private if any part is. Without a hint in any part, none is added.
+ */
+function addCacheHints(merged: Record<string, unknown>, parts: Part[]): void {
+  const results = parts.flatMap(({ response }) => (response.result ? [response.result] : []));
+  if (!results.some((result) => result.ttlMs !== undefined || result.cacheScope !== undefined)) {
+    return;
+  }
+  let ttlMs = Infinity;
+  for (const { ttlMs: part } of results) {
+    ttlMs = Math.min(ttlMs, typeof part === "number" && part > 0 ? part : 0);
+  }
+  merged.ttlMs = ttlMs;
+  merged.cacheScope = results.some((result) => result.cacheScope === "private")
+    ? "private"
+    : "public";
 }
 
 /** The answer to a request every target only acknowledges (ping, logging/setLevel). */
