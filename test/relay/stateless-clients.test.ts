@@ -460,3 +460,40 @@ describe("subscriptions/listen", () => {
     await reading;
   });
 });
+
+describe("a reload that changes the targets", () => {
+  let gw: TestGateway | undefined;
+  afterEach(() => gw?.close());
+
+  const recording = (tools: string) => ({
+    ...stdioTarget("rec", process.execPath, [fixture("recording-server.mjs")]),
+    env: { TOOLS: tools },
+  });
+  const toolNames = async (url: string) => {
+    const answer = await answerOf(await statelessPost(url, { id: 1, method: "tools/list" }));
+    return (answer.result?.tools as { name: string }[]).map((tool) => tool.name);
+  };
+
+  it("retires the bridge sessions: the next call meets the new targets", async () => {
+    gw = await startGateway([route({ targets: [recording("echo")] })]);
+    expect(await toolNames(gw.url)).toEqual(["echo"]);
+    const before = gw.gateway.stateless.pool.pids();
+    expect(before).toHaveLength(1);
+
+    await gw.gateway.apply({
+      listeners: [
+        {
+          name: "test",
+          address: "127.0.0.1",
+          port: 0,
+          routes: [route({ targets: [recording("echo,learn")] })],
+        },
+      ],
+      sessionIdleMs: 60_000,
+    });
+    expect(await toolNames(gw.url)).toEqual(["echo", "learn"]);
+    await waitFor("the old target to stop", () =>
+      before.every((pid) => !gw?.gateway.stateless.pool.pids().includes(pid)),
+    );
+  });
+});

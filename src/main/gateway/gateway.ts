@@ -127,6 +127,10 @@ export class Gateway {
     for (const [key, listener] of opened) this.listeners.set(key, listener);
     this.sessions.idleTimeoutMs = config.sessionIdleMs;
     this.stateless.pool.idleTimeoutMs = config.sessionIdleMs;
+    const routes = new Map(
+      runtime.listeners.flatMap((l) => l.routes.map((r) => [r.key, r.spec.backend] as const)),
+    );
+    this.stateless.pool.retireChanged((routeKey) => routes.get(routeKey));
     const previous = this.runtime;
     this.runtime = runtime;
     await previous?.close();

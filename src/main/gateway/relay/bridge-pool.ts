@@ -22,7 +22,15 @@ const MAX_SESSIONS_PER_KEY = 8;
 /** Calls that may wait for a free session of one key; beyond, a call is refused at once. */
 const MAX_QUEUED_PER_KEY = 64;
 
+/** Hands a freed session to a waiting call; `undefined` asks it to look again. */
 type Waiter = (session: RelaySession | undefined) => void;
+
+/** A `subscriptions/listen` stream, as the pool feeds and ends it. */
+export interface ChangeListener {
+  notify(message: RpcMessage): void;
+  /** The key's sessions were retired (the route's targets changed): the stream ends. */
+  end(): void;
+}
 
 interface Entry {
   idle: RelaySession[];
@@ -31,7 +39,12 @@ interface Entry {
   queue: Waiter[];
   initialized: Record<string, unknown> | undefined;
   /** The key's `subscriptions/listen` streams, fed with every session's change notifications. */
-  listeners: Set<(message: RpcMessage) => void>;
+  listeners: Set<ChangeListener>;
+  /** The route and its targets as the key's sessions were made: a reload may change them. */
+  routeKey: string;
+  backend: string;
+  /** Replaced after a reload changed the targets: its sessions close once they are free. */
+  retired: boolean;
 }
 
 /**
@@ -47,6 +60,7 @@ export class BridgePool {
   private readonly sessions = new Set<RelaySession>();
   private sweeper: NodeJS.Timeout | undefined;
   private timeoutMs = 0;
+  private closed = false;
 
   constructor(
     private readonly context: SessionContext,
@@ -66,41 +80,55 @@ export class BridgePool {
 
   /**
    * A session of `key` for one call: an idle one, a new one, or the next one freed. A new
-   * session initializes its targets as a 2025 client declaring `capabilities`.
+   * session initializes the route's targets as a 2025 client declaring `capabilities`.
    */
   async lease(
     key: string,
-    backend: McpBackendSpec,
+    route: { key: string; spec: { backend: McpBackendSpec } },
     capabilities: Capabilities,
     origin: CallOrigin,
   ): Promise<BridgeLease | { error: string }> {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { idle: [], size: 0, queue: [], initialized: undefined, listeners: new Set() };
-      this.entries.set(key, entry);
-    }
-    let session = entry.idle.pop();
-    if (!session && entry.size >= MAX_SESSIONS_PER_KEY) {
+    for (;;) {
+      if (this.closed) return { error: "the gateway is shutting down" };
+      const entry = this.entryFor(key, route);
+      const idle = entry.idle.pop();
+      if (idle) return this.lend(entry, idle);
+      if (entry.size < MAX_SESSIONS_PER_KEY) {
+        const opened = await this.open(entry, route.spec.backend, capabilities, origin);
+        return "error" in opened ? opened : this.lend(entry, opened);
+      }
       if (entry.queue.length >= MAX_QUEUED_PER_KEY) {
         return { error: "too many calls of this caller are waiting for the targets: retry later" };
       }
-      const queue = entry.queue;
-      session = await new Promise<RelaySession | undefined>((resolve) => queue.push(resolve));
-      if (!session) return { error: "the gateway is shutting down" };
+      const handed = await new Promise<RelaySession | undefined>((resolve) => {
+        entry.queue.push(resolve);
+      });
+      if (handed) return this.lend(entry, handed);
     }
-    if (!session) {
-      const opened = await this.open(key, entry, backend, capabilities, origin);
-      if ("error" in opened) return opened;
-      session = opened;
-    }
-    return this.lend(entry, session);
   }
 
   /** Adds a `subscriptions/listen` stream of `key`; the returned function removes it. */
-  listen(key: string, listener: (message: RpcMessage) => void): () => void {
+  listen(key: string, listener: ChangeListener): () => void {
     const listeners = this.entries.get(key)?.listeners;
     listeners?.add(listener);
     return () => listeners?.delete(listener);
+  }
+
+  /**
+   * After a reload: the keys whose route now has other targets (or is gone) are retired. Their
+   * idle sessions close now, lent ones when they are given back, and their listen streams end,
+   * so that the next call meets the targets as configured.
+   */
+  retireChanged(backendOf: (routeKey: string) => McpBackendSpec | undefined): void {
+    for (const [key, entry] of this.entries) {
+      const backend = backendOf(entry.routeKey);
+      if (backend && JSON.stringify(backend) === entry.backend) continue;
+      entry.retired = true;
+      this.entries.delete(key);
+      for (const session of entry.idle.splice(0)) void session.close();
+      for (const listener of entry.listeners) listener.end();
+      for (const waiter of entry.queue.splice(0)) waiter(undefined);
+    }
   }
 
   /** Process ids of every running target, for a last-moment kill when the process exits. */
@@ -110,6 +138,7 @@ export class BridgePool {
 
   /** Closes every session and resolves once every target they started has stopped. */
   async closeAll(): Promise<void> {
+    this.closed = true;
     clearInterval(this.sweeper);
     for (const entry of this.entries.values()) {
       for (const waiter of entry.queue.splice(0)) waiter(undefined);
@@ -117,8 +146,25 @@ export class BridgePool {
     await Promise.all([...this.sessions].map((session) => session.close()));
   }
 
+  private entryFor(key: string, route: { key: string; spec: { backend: McpBackendSpec } }): Entry {
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = {
+        idle: [],
+        size: 0,
+        queue: [],
+        initialized: undefined,
+        listeners: new Set(),
+        routeKey: route.key,
+        backend: JSON.stringify(route.spec.backend),
+        retired: false,
+      };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
   private async open(
-    key: string,
     entry: Entry,
     backend: McpBackendSpec,
     capabilities: Capabilities,
@@ -128,9 +174,9 @@ export class BridgePool {
     const session = new RelaySession(
       backend,
       this.context,
-      (closed) => this.forget(key, entry, closed),
+      (closed) => this.forget(entry, closed),
       (message) => {
-        for (const listener of entry.listeners) listener(message);
+        for (const listener of entry.listeners) listener.notify(message);
       },
     );
     this.sessions.add(session);
@@ -158,6 +204,7 @@ export class BridgePool {
         if (released) return;
         released = true;
         if (session.closed) return;
+        if (entry.retired) return void session.close();
         const next = entry.queue.shift();
         if (next) return next(session);
         this.lastUsed.set(session, Date.now());
@@ -166,23 +213,26 @@ export class BridgePool {
     };
   }
 
-  private forget(key: string, entry: Entry, session: RelaySession): void {
+  private forget(entry: Entry, session: RelaySession): void {
     entry.size--;
     const at = entry.idle.indexOf(session);
     if (at !== -1) entry.idle.splice(at, 1);
     this.lastUsed.delete(session);
     const done = () => this.sessions.delete(session);
     session.close().then(done, done);
-    if (entry.size === 0 && entry.listeners.size === 0 && entry.queue.length === 0) {
-      this.entries.delete(key);
-    }
+    // A call waiting for a free session may open one now.
+    entry.queue.shift()?.(undefined);
   }
 
+  /** Closes the sessions idle for the timeout, and forgets keys left with nothing. */
   private closeIdle(): void {
     const now = Date.now();
-    for (const entry of this.entries.values()) {
+    for (const [key, entry] of this.entries) {
       for (const session of [...entry.idle]) {
         if (now - (this.lastUsed.get(session) ?? now) > this.timeoutMs) void session.close();
+      }
+      if (entry.size === 0 && entry.listeners.size === 0 && entry.queue.length === 0) {
+        this.entries.delete(key);
       }
     }
   }

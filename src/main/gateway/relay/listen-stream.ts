@@ -1,4 +1,4 @@
-import type { BridgeLease } from "./bridge-pool";
+import type { BridgeLease, ChangeListener } from "./bridge-pool";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { SseStream } from "./client-sink";
@@ -40,7 +40,7 @@ export async function listen(
   message: RpcMessage,
   lease: BridgeLease,
   origin: CallOrigin,
-  subscribe: (listener: (notification: RpcMessage) => void) => () => void,
+  subscribe: (listener: ChangeListener) => () => void,
 ): Promise<void> {
   const filter = (message.params?.notifications ?? {}) as Params;
   const offered = (lease.initialized.capabilities ?? {}) as Record<string, Capabilities>;
@@ -59,29 +59,32 @@ export async function listen(
 
   const id = message.id as RpcId;
   const watched = new Set(uris);
-  let unsubscribe = () => {};
+  let stopListening = () => {};
   const stream = new SseStream(ex.res, ex.headers, () => {
-    unsubscribe();
+    stopListening();
     if (uris.length === 0) return;
     const ended = uris.map((uri) => lease.session.ask("resources/unsubscribe", { uri }, origin));
     void Promise.all(ended).then(lease.release);
   });
-  stream.send(
-    tagged(
-      {
-        jsonrpc: "2.0",
-        method: "notifications/subscriptions/acknowledged",
-        params: { notifications: acknowledged },
-      },
-      id,
-    ),
-  );
-  unsubscribe = subscribe((notification) => {
-    const wanted =
-      methods.has(notification.method as string) ||
-      (notification.method === "notifications/resources/updated" &&
-        watched.has(notification.params?.uri as string));
-    if (wanted) stream.send(tagged(notification, id));
+  const acknowledgement = {
+    jsonrpc: "2.0",
+    method: "notifications/subscriptions/acknowledged",
+    params: { notifications: acknowledged },
+  } as const;
+  stream.send(tagged(acknowledgement, id));
+  stopListening = subscribe({
+    notify: (notification) => {
+      const wanted =
+        methods.has(notification.method as string) ||
+        (notification.method === "notifications/resources/updated" &&
+          watched.has(notification.params?.uri as string));
+      if (wanted) stream.send(tagged(notification, id));
+    },
+    // The answer to the listen request itself says the end was meant, not a dropped connection.
+    end: () => {
+      stream.send(tagged({ jsonrpc: "2.0", id, result: { resultType: "complete" } }, id));
+      stream.close();
+    },
   });
   ex.report(200, { method: message.method });
 }
@@ -110,9 +113,13 @@ async function subscribeResources(
   return uris.filter((_, i) => answers[i]?.error === undefined);
 }
 
-/** A copy of a notification that names the stream it travels on: one target's message may go to several. */
-function tagged(notification: RpcMessage, subscriptionId: RpcId): RpcMessage {
-  const params = notification.params ?? {};
-  const meta = { ...(params._meta as Params | undefined), [META.subscriptionId]: subscriptionId };
-  return { ...notification, params: { ...params, _meta: meta } };
+/**
+ * A copy of a message that names the stream it travels on (one target's notification may go
+ * to several streams): in its params, or in the result of the listen request's own answer.
+ */
+function tagged(message: RpcMessage, subscriptionId: RpcId): RpcMessage {
+  const field = message.result ? "result" : "params";
+  const body = message[field] ?? {};
+  const meta = { ...(body._meta as Params | undefined), [META.subscriptionId]: subscriptionId };
+  return { ...message, [field]: { ...body, _meta: meta } };
 }

@@ -89,7 +89,7 @@ export class StatelessBridge {
     const origin = callOrigin(ex, 200);
     const declared = inputCapabilities(envelope.capabilities);
     const key = `${owner}\u0000${JSON.stringify(declared)}`;
-    const lease = await this.pool.lease(key, ex.route.spec.backend, declared, origin);
+    const lease = await this.pool.lease(key, ex.route, declared, origin);
     if ("error" in lease) {
       return rejectExchange(ex, 503, ErrorCode.InternalError, lease.error, { id: message.id });
     }

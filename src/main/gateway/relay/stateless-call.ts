@@ -99,8 +99,10 @@ export class StatelessCall implements ClientSink {
     }
   }
 
+  /** The session dropped the call: cancelled, or the session itself ended. */
   abandon(): void {
-    this.reply?.abandon();
+    const why = "the call ended before its target answered (cancelled, or the targets went away)";
+    this.reply?.send(errorResponse(this.clientId, ErrorCode.InternalError, why));
     this.finish();
   }
 
