@@ -1,16 +1,25 @@
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { NO_ARGUMENTS, textResult, toolError, type ConformanceTool } from "./conformance-tool";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import { NO_ARGUMENTS, textResult, toolError } from "./conformance-tool";
 import { RED_PIXEL_PNG, SILENT_WAV } from "./media-samples";
 
+/**
+ * A tool whose result follows from its arguments alone: it needs no session, stream or client
+ * request, so the 2025 server and the 2026-07-28 one (`../modern/`) both serve it as it is.
+ */
+export interface ContentTool {
+  definition: Tool;
+  answer(args: Record<string, unknown>): CallToolResult;
+}
+
 /** Tools that answer at once with fixed content, one per content type the scenarios check. */
-export const CONTENT_TOOLS: ConformanceTool[] = [
+export const CONTENT_TOOLS: readonly ContentTool[] = [
   {
     definition: {
       name: "test_simple_text",
       description: "Returns one text block",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => textResult("This is a simple text response for testing."),
+    answer: () => textResult("This is a simple text response for testing."),
   },
   {
     definition: {
@@ -18,7 +27,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Returns one PNG image",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => ({
+    answer: () => ({
       content: [{ type: "image", data: RED_PIXEL_PNG, mimeType: "image/png" }],
     }),
   },
@@ -28,7 +37,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Returns one WAV clip",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => ({
+    answer: () => ({
       content: [{ type: "audio", data: SILENT_WAV, mimeType: "audio/wav" }],
     }),
   },
@@ -38,7 +47,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Returns one embedded text resource",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => ({
+    answer: () => ({
       content: [
         {
           type: "resource",
@@ -57,7 +66,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Returns text, an image and an embedded resource together",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => ({
+    answer: () => ({
       content: [
         { type: "text", text: "Multiple content types test:" },
         { type: "image", data: RED_PIXEL_PNG, mimeType: "image/png" },
@@ -78,7 +87,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Always fails",
       inputSchema: NO_ARGUMENTS,
     },
-    call: async () => toolError("This tool intentionally returns an error for testing"),
+    answer: () => toolError("This tool intentionally returns an error for testing"),
   },
   {
     definition: {
@@ -86,7 +95,7 @@ export const CONTENT_TOOLS: ConformanceTool[] = [
       description: "Tool with JSON Schema 2020-12 features",
       inputSchema: jsonSchema202012InputSchema(),
     },
-    call: async (call) => textResult(`Received: ${JSON.stringify(call.arguments)}`),
+    answer: (args) => textResult(`Received: ${JSON.stringify(args)}`),
   },
 ];
 

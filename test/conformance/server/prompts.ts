@@ -9,12 +9,14 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { RED_PIXEL_PNG } from "./media-samples";
 
-interface ConformancePrompt {
+/** A prompt as `prompts/list` shows it, and what `prompts/get` makes of its arguments. */
+export interface ConformancePrompt {
   listing: Prompt;
   render(args: Record<string, string>): GetPromptResult;
 }
 
-const PROMPTS: readonly ConformancePrompt[] = [
+/** The prompts the scenarios get: the same in both eras, so the 2026-07-28 server has them too. */
+export const PROMPTS: readonly ConformancePrompt[] = [
   {
     listing: { name: "test_simple_prompt", description: "A prompt without arguments" },
     render: () => ({

@@ -9,6 +9,7 @@ import {
   UnsubscribeRequestSchema,
   type ReadResourceResult,
   type Resource,
+  type ResourceTemplate,
 } from "@modelcontextprotocol/sdk/types.js";
 import { RED_PIXEL_PNG } from "./media-samples";
 
@@ -17,7 +18,8 @@ interface StaticResource {
   body: { text: string } | { blob: string };
 }
 
-const STATIC_RESOURCES: readonly StaticResource[] = [
+/** The resources the scenarios list and read: the same in both eras. */
+export const STATIC_RESOURCES: readonly StaticResource[] = [
   {
     listing: {
       uri: "test://static-text",
@@ -50,35 +52,36 @@ const STATIC_RESOURCES: readonly StaticResource[] = [
 export const DATA_TEMPLATE = "test://template/{id}/data";
 const DATA_TEMPLATE_URI = /^test:\/\/template\/([^/]+)\/data$/;
 
+export const DATA_TEMPLATE_LISTING: ResourceTemplate = {
+  uriTemplate: DATA_TEMPLATE,
+  name: "template-data",
+  description: "JSON data for the id in the URI",
+  mimeType: "application/json",
+};
+
 export function registerResources(server: Server): void {
   server.setRequestHandler(ListResourcesRequestSchema, () => ({
     resources: STATIC_RESOURCES.map((resource) => resource.listing),
   }));
   server.setRequestHandler(ListResourceTemplatesRequestSchema, () => ({
-    resourceTemplates: [
-      {
-        uriTemplate: DATA_TEMPLATE,
-        name: "template-data",
-        description: "JSON data for the id in the URI",
-        mimeType: "application/json",
-      },
-    ],
+    resourceTemplates: [DATA_TEMPLATE_LISTING],
   }));
   server.setRequestHandler(ReadResourceRequestSchema, ({ params: { uri } }) => {
-    const result = read(uri);
+    const result = readResource(uri);
     if (result === undefined) throw resourceNotFound(uri);
     return result;
   });
   // Nothing here ever changes, so a subscription never has an update to announce: accepting
   // it is the whole contract.
   server.setRequestHandler(SubscribeRequestSchema, ({ params: { uri } }) => {
-    if (read(uri) === undefined) throw resourceNotFound(uri);
+    if (readResource(uri) === undefined) throw resourceNotFound(uri);
     return {};
   });
   server.setRequestHandler(UnsubscribeRequestSchema, () => ({}));
 }
 
-function read(uri: string): ReadResourceResult | undefined {
+/** What `resources/read` answers for `uri`, a static resource or the template's, or `undefined`. */
+export function readResource(uri: string): ReadResourceResult | undefined {
   const resource = STATIC_RESOURCES.find((candidate) => candidate.listing.uri === uri);
   if (resource !== undefined) {
     return { contents: [{ uri, mimeType: resource.listing.mimeType, ...resource.body }] };

@@ -1,4 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type {
+  CallToolResult,
+  ProgressNotification,
+  ProgressToken,
+  Tool,
+} from "@modelcontextprotocol/sdk/types.js";
 import { NO_ARGUMENTS, textResult, type ConformanceTool } from "./conformance-tool";
 
 /** The pause between the messages a streaming tool sends, so they are seen to arrive apart. */
@@ -10,6 +16,29 @@ const STEP_MS = 50;
  * that is not goes out on the resumed stream.
  */
 const RESULT_AFTER_DISCONNECT_MS = 100;
+
+/** The progress tool is the same in both eras; only how a notification is sent differs. */
+export const PROGRESS_TOOL = {
+  name: "test_tool_with_progress",
+  description: "Reports progress 0, 50 and 100 of 100 when the call carries a progress token",
+  inputSchema: NO_ARGUMENTS,
+} satisfies Tool;
+
+/** What test_tool_with_progress does, given how to send a notification on the call's stream. */
+export async function runWithProgress(
+  progressToken: ProgressToken | undefined,
+  send: (notification: ProgressNotification) => Promise<void>,
+): Promise<CallToolResult> {
+  for (const [step, progress] of [0, 50, 100].entries()) {
+    if (step > 0) await sleep(STEP_MS);
+    if (progressToken === undefined) continue;
+    await send({
+      method: "notifications/progress",
+      params: { progressToken, progress, total: 100 },
+    });
+  }
+  return textResult("Tool with progress executed successfully");
+}
 
 /** Tools that send messages on the request's stream while they run. */
 export const STREAMING_TOOLS: ConformanceTool[] = [
@@ -29,23 +58,11 @@ export const STREAMING_TOOLS: ConformanceTool[] = [
     },
   },
   {
-    definition: {
-      name: "test_tool_with_progress",
-      description: "Reports progress 0, 50 and 100 of 100 when the call carries a progress token",
-      inputSchema: NO_ARGUMENTS,
-    },
-    call: async ({ extra }) => {
-      const progressToken = extra._meta?.progressToken;
-      for (const [step, progress] of [0, 50, 100].entries()) {
-        if (step > 0) await sleep(STEP_MS);
-        if (progressToken === undefined) continue;
-        await extra.sendNotification({
-          method: "notifications/progress",
-          params: { progressToken, progress, total: 100 },
-        });
-      }
-      return textResult("Tool with progress executed successfully");
-    },
+    definition: PROGRESS_TOOL,
+    call: ({ extra }) =>
+      runWithProgress(extra._meta?.progressToken, (notification) =>
+        extra.sendNotification(notification),
+      ),
   },
   {
     definition: {

@@ -7,12 +7,18 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { CLIENT_REQUEST_TOOLS } from "./client-request-tools";
 import type { ConformanceTool } from "./conformance-tool";
-import { CONTENT_TOOLS } from "./content-tools";
+import { CONTENT_TOOLS, type ContentTool } from "./content-tools";
 import type { SessionLogger } from "./session-logger";
 import { STREAMING_TOOLS } from "./streaming-tools";
 
+/** A content tool takes nothing from the session it is called in but its arguments. */
+const sessionTool = ({ definition, answer }: ContentTool): ConformanceTool => ({
+  definition,
+  call: async (call) => answer(call.arguments),
+});
+
 const TOOLS: readonly ConformanceTool[] = [
-  ...CONTENT_TOOLS,
+  ...CONTENT_TOOLS.map(sessionTool),
   ...STREAMING_TOOLS,
   ...CLIENT_REQUEST_TOOLS,
 ];
