@@ -16,9 +16,19 @@ export interface ScenarioResult {
   successes: number;
 }
 
+/** The spec revisions the suite keeps a frozen requirement set for (its `requirements/`). */
+export type RequirementSet = "2025-11-25" | "2026-07-28";
+
 export interface ConformanceRunOptions {
-  /** Only these scenarios; default: every server scenario of the spec version. */
+  /** Only these scenarios; default: every server scenario of the spec version or requirements. */
   scenarios?: string[];
+  /**
+   * Runs what this spec revision requires (`--requirements`) in place of every 2025-11-25
+   * scenario: the revision's frozen set of server scenarios, at its wire (2026-07-28 is
+   * stateless), the ones it runs without scoring included. A result does not say whether its
+   * scenario was scored; the set in the suite's `requirements/<revision>.yaml` does.
+   */
+  requirements?: RequirementSet;
 }
 
 /** The suite's own bound on one scenario; a scenario that overruns it fails with `scenario-timeout`. */
@@ -41,10 +51,10 @@ const ChecksFile = z.array(
 );
 
 /**
- * Runs the MCP conformance suite's server scenarios for spec 2025-11-25 against `url` and
- * returns one result per scenario, sorted by name. It runs the pending scenarios too
- * (`--suite all`): the suite leaves them out by default only because its own example server
- * does not pass them yet.
+ * Runs the MCP conformance suite's server scenarios against `url` and returns one result per
+ * scenario, sorted by name. By default those are the scenarios for spec 2025-11-25, the
+ * pending ones too (`--suite all`): the suite leaves them out by default only because its own
+ * example server does not pass them yet. `options.requirements` runs a requirement set instead.
  */
 export async function runConformance(
   url: string,
@@ -52,16 +62,13 @@ export async function runConformance(
 ): Promise<ScenarioResult[]> {
   const outputDir = await mkdtemp(join(tmpdir(), "gatehouse-conformance-"));
   try {
-    const selections = options.scenarios?.map((name) => ["--scenario", name]) ?? [
-      ["--suite", "all"],
-    ];
     // The CLI takes one --scenario at a time. One run after another, as the suite itself runs
     // its scenarios, so that none of them competes with another for the server.
     let output = "";
-    for (const selection of selections) {
+    for (const selection of selections(options)) {
       output = await runSuite([
         "server",
-        ...["--url", url, "--spec-version", SPEC_VERSION, ...selection],
+        ...["--url", url, ...selection],
         ...["--timeout", String(SCENARIO_TIMEOUT_MS), "--output-dir", outputDir],
       ]);
     }
@@ -77,6 +84,19 @@ export async function runConformance(
   } finally {
     await rm(outputDir, { recursive: true, force: true });
   }
+}
+
+/** The CLI's arguments that choose what each of the run's calls of it runs. */
+function selections({ scenarios, requirements }: ConformanceRunOptions): string[][] {
+  const wire = ["--spec-version", requirements ?? SPEC_VERSION];
+  if (scenarios === undefined) {
+    return [requirements ? ["--requirements", requirements] : [...wire, "--suite", "all"]];
+  }
+  // The CLI refuses --requirements beside --scenario, so a scenario of a requirement set runs
+  // alone at the set's wire. --force runs it even where the set runs it without its version
+  // claiming it, as for extensions (tasks); outside a set, inapplicable scenarios stay skipped.
+  const force = requirements ? ["--force"] : [];
+  return scenarios.map((name) => [...wire, ...force, "--scenario", name]);
 }
 
 /**
