@@ -18,6 +18,24 @@ const ROUTABLE: Capabilities = {
 };
 
 /**
+ * The lists whose changes a target announces, where it declared `listChanged` for them: the
+ * notification, and how a 2026-07-28 `subscriptions/listen` filter asks for it.
+ */
+export const LIST_CHANGES = [
+  { flag: "toolsListChanged", method: "notifications/tools/list_changed", capability: "tools" },
+  {
+    flag: "promptsListChanged",
+    method: "notifications/prompts/list_changed",
+    capability: "prompts",
+  },
+  {
+    flag: "resourcesListChanged",
+    method: "notifications/resources/list_changed",
+    capability: "resources",
+  },
+] as const;
+
+/**
  * The capability a target must have declared to be sent a method, as a path into its
  * capabilities. Methods not listed here are not sent to several targets at once.
  */

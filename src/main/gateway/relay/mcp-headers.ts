@@ -10,6 +10,8 @@ const NAMED_BY: Readonly<Record<string, "name" | "uri">> = {
 
 /** Values that could not travel as plain header text come as `=?base64?<utf-8 base64>?=`. */
 const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/]*={0,2})\?=$/;
+/** Text a header carries as it is: visible ASCII, spaces and tabs, but none at either end. */
+const PLAIN_HEADER_TEXT = /^(?![ \t])[\x20-\x7e\t]*(?<![ \t])$/;
 
 /** The value a mirrored header stands for, or `undefined` when its encoding is broken. */
 export function decodeHeaderValue(raw: string): string | undefined {
@@ -19,6 +21,23 @@ export function decodeHeaderValue(raw: string): string | undefined {
   const decoded = Buffer.from(encoded, "base64");
   // Buffer.from skips what is not base64; a value that does not round-trip was not base64.
   return decoded.toString("base64") === encoded ? decoded.toString("utf8") : undefined;
+}
+
+/**
+ * `value` as a mirrored header carries it: as it is where that is plain header text, else in
+ * the Base64 form, which also takes a plain value that would read as that form.
+ */
+export function encodeHeaderValue(value: string): string {
+  const plain =
+    PLAIN_HEADER_TEXT.test(value) && !(value.startsWith("=?base64?") && value.endsWith("?="));
+  return plain ? value : `=?base64?${Buffer.from(value, "utf8").toString("base64")}?=`;
+}
+
+/** The `Mcp-Name` header of a 2026-07-28 request, encoded; `undefined` when it names no item. */
+export function nameHeader(message: RpcMessage): string | undefined {
+  const field = message.method === undefined ? undefined : NAMED_BY[message.method];
+  const name = field && message.params?.[field];
+  return typeof name === "string" ? encodeHeaderValue(name) : undefined;
 }
 
 /**

@@ -62,6 +62,7 @@ const LIST_CHANGED: Record<string, ItemKind> = {
  */
 export class RelaySession implements UpstreamEvents {
   readonly id = randomUUID();
+  readonly relaysInputRequired = false;
   private state: "new" | "initializing" | "ready" | "closed" = "new";
   /** The targets that are up, in the order of the config once the session is ready. */
   private upstreams: Upstream[] = [];
@@ -324,7 +325,7 @@ export class RelaySession implements UpstreamEvents {
     } catch (error) {
       return { error: (error as Error).message };
     }
-    const response = await upstream.call("initialize", params, this.context.initializeTimeoutMs);
+    const response = await upstream.connect(params, this.context.initializeTimeoutMs);
     if (response.result && !response.error) {
       return { target: upstream.name, upstream, result: response.result };
     }

@@ -4,10 +4,18 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { boundText } from "../../../shared/bounded-text";
 import type { TargetSpec } from "../../../shared/config/model";
-import type { Capabilities } from "./capabilities";
+import { LIST_CHANGES, type Capabilities } from "./capabilities";
+import { isKnownLegacy, judgeDiscover, rememberEra, type Era } from "./era";
+import { ASKS_FOR_INPUT, InputRound, type InputChannel } from "./input-round";
 import { ErrorCode, errorResponse, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
+import { LOG_LEVELS } from "./modern-envelope";
+import { ModernHttpTransport, type ModernSendOptions } from "./modern-http-transport";
+import { OutgoingEnvelope } from "./outgoing-envelope";
 import { OversizedMessageError, StdioTransport } from "./stdio-transport";
+
+type Params = Record<string, unknown>;
 
 /** Whoever waits for the answer to a request sent to a target. */
 export interface ResponseHandler {
@@ -15,6 +23,12 @@ export interface ResponseHandler {
 }
 
 export interface UpstreamEvents {
+  /**
+   * Whether the session passes a 2026-07-28 target's `input_required` results on to its client,
+   * which then answers them itself; otherwise the upstream asks the client each question as a
+   * 2025 target's request would, and the session sees only final answers.
+   */
+  readonly relaysInputRequired: boolean;
   /** A notification, or a request the target sends to the client (sampling, roots, ...). */
   onServerMessage(upstream: Upstream, message: RpcMessage): void;
   onStderr(upstream: Upstream, line: string): void;
@@ -27,6 +41,14 @@ export interface UpstreamEvents {
 const STDERR_TAIL_LINES = 20;
 const STDERR_LINE_MAX = 500;
 const MESSAGE_LIMIT = `${MAX_MESSAGE_BYTES / 1024 / 1024} MiB, the gateway's limit for one message`;
+/**
+ * How long a target whose era is not known yet gets to answer `server/discover`. A 2025 server
+ * may never answer it, and a silent one costs this once (then its era is known); a modern one
+ * slow to start is spoken to in 2025 first, refuses, and is found when probed again.
+ */
+const PROBE_TIMEOUT_MS = 2_000;
+/** How much of a method name a target should not have sent is repeated in the log. */
+const METHOD_SHOWN_MAX = 100;
 
 /** How a person recognizes a target in an error message. */
 function describeTarget(target: TargetSpec): string {
@@ -38,32 +60,38 @@ function describeTarget(target: TargetSpec): string {
  * Streamable HTTP / SSE client. It renumbers requests so that the ids of different clients and
  * of the gateway itself never meet at the target, and it turns every way a target can fail into
  * a sentence that names the command or URL.
+ *
+ * It speaks either era of MCP, whichever `connect` finds the target speaks. To a 2026-07-28
+ * target every request carries the client's `_meta` envelope, `ping` and `logging/setLevel`
+ * (which it lacks) are answered here, and its `input_required` answers become requests to a
+ * 2025 client, so that a session sees both eras alike.
  */
 export class Upstream {
   readonly name: string;
-  private readonly transport: Transport;
+  private transport: Transport;
   private readonly inFlight = new Map<number, ResponseHandler>();
+  /** The rounds whose questions the client holds, by the id it was asked under. */
+  private readonly questions = new Map<number, InputRound>();
   private readonly stderrTail: string[] = [];
   private nextId = 1;
   /** Why the target can no longer be used; set once. */
   private failure: string | undefined;
   private closed: Promise<void> | undefined;
   private declared: Capabilities = {};
+  /** Unknown until `connect` found out; until then requests go out as a 2025 client's. */
+  private era: Era | undefined;
+  /** While `server/discover` waits: a process that ends then is a 2025 server, not a failure. */
+  private probing = false;
+  private envelope = new OutgoingEnvelope(undefined);
 
   /** Nothing is spawned or connected until `start`; `close` may come first. */
   constructor(
     readonly target: TargetSpec,
     private readonly events: UpstreamEvents,
-    credentials: Credentials,
+    private readonly credentials: Credentials,
   ) {
     this.name = target.name;
-    this.transport = createTransport(target, credentials);
-    this.transport.onmessage = (message) => this.receive(message as unknown as RpcMessage);
-    this.transport.onclose = () => this.transportClosed();
-    // Other errors are lines that are not JSON-RPC: skipped, as they always were.
-    this.transport.onerror = (error) => {
-      if (error instanceof OversizedMessageError) this.refuseOversized(error.requestId);
-    };
+    this.transport = this.attach(createTransport(target, "legacy", credentials));
   }
 
   /** Spawns or connects; rejects with a message that says which target failed and why. */
@@ -77,6 +105,39 @@ export class Upstream {
     }
     // Until read, what it wrote waits in the pipe: nothing is lost before this line.
     if (this.transport instanceof StdioTransport) this.captureStderr(this.transport.stderr);
+  }
+
+  /**
+   * Finds out which era of MCP the started target speaks, as the spec's transport bindings
+   * say, and opens the conversation in it: `server/discover` first, `initialize` if the target
+   * answers that as a 2025 server would (any error but a 2026-07-28 one) or not at all in time.
+   * A target known to speak 2025 is sent initialize at once. Either way the answer has the shape
+   * of an answer to initialize, so that a session treats both eras alike; for a 2025 target it
+   * is that answer.
+   */
+  async connect(initializeParams: Params | undefined, timeoutMs: number): Promise<RpcMessage> {
+    const deadline = Date.now() + timeoutMs;
+    const left = () => Math.max(deadline - Date.now(), 0);
+    this.envelope = new OutgoingEnvelope(initializeParams);
+    try {
+      const probes = this.target.kind !== "sse"; // the SSE transport is 2025's only
+      const remembered = probes && isKnownLegacy(this.target);
+      let unanswered = false;
+      if (probes && !remembered) {
+        const probe = await this.probe(initializeParams, Math.min(PROBE_TIMEOUT_MS, timeoutMs));
+        if (typeof probe !== "string") return probe;
+        unanswered = probe === "unanswered";
+      }
+      const answer = await this.initialize(initializeParams, left(), unanswered);
+      // 2025 was a guess: a refusal may come from a 2026-07-28 target that was slow to start
+      // or has changed since it was remembered.
+      if (answer.result || !(remembered || unanswered) || !this.alive) return answer;
+      const probe = await this.probe(initializeParams, left());
+      return typeof probe === "string" ? answer : probe;
+    } catch (error) {
+      // A transport that could not start again; close() meanwhile ends up here too.
+      return errorResponse(null, ErrorCode.InternalError, (error as Error).message);
+    }
   }
 
   /** What the target declared in its answer to initialize. */
@@ -101,37 +162,50 @@ export class Upstream {
     return this.transport instanceof StdioTransport ? this.transport.pid : null;
   }
 
-  /** Sends a request under a fresh id; the handler gets the response with that id. */
-  request(method: string, params: RpcMessage["params"], handler: ResponseHandler): void {
-    const id = this.nextId++;
-    if (this.failure !== undefined) {
-      handler.onUpstreamResponse(this, errorResponse(id, ErrorCode.InternalError, this.failure));
-      return;
+  /**
+   * Sends a request under a fresh id; the handler gets the response with that id. `headers`
+   * (the client's `Mcp-Param-*`) go along where the target speaks 2026-07-28 over HTTP.
+   */
+  request(
+    method: string,
+    params: RpcMessage["params"],
+    handler: ResponseHandler,
+    headers?: Record<string, string>,
+  ): void {
+    if (this.era !== "modern" || this.failure !== undefined) {
+      return this.dispatch(method, params, handler, headers);
     }
-    this.inFlight.set(id, handler);
-    this.transmit({ jsonrpc: "2.0", id, method, params }, id);
+    switch (method) {
+      case "ping": // gone from 2026-07-28: the target is there as long as it is not gone
+        return this.answerHere(handler, { result: {} });
+      case "logging/setLevel": // 2026-07-28 asks for a level on each request instead
+        return this.setLogLevel(params?.level, handler);
+    }
+    const stamped = this.envelope.stamp(params);
+    const askingClient = ASKS_FOR_INPUT.has(method) && !this.events.relaysInputRequired;
+    const answerTo = askingClient
+      ? new InputRound(handler, method, stamped, headers, this.inputChannel)
+      : handler;
+    this.dispatch(method, stamped, answerTo, headers);
   }
 
-  /** A request the gateway itself makes (initialize), as a promise. */
-  call(method: string, params: RpcMessage["params"], timeoutMs: number): Promise<RpcMessage> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.forget(handler);
-        resolve(errorResponse(0, ErrorCode.InternalError, this.explainTimeout(method, timeoutMs)));
-      }, timeoutMs);
-      const handler: ResponseHandler = {
-        onUpstreamResponse: (_upstream, response) => {
-          clearTimeout(timer);
-          resolve(response);
-        },
-      };
-      this.request(method, params, handler);
-    });
+  /** A request the gateway itself makes, as a promise. */
+  async call(method: string, params: RpcMessage["params"], timeoutMs: number): Promise<RpcMessage> {
+    const answer = await this.ask(method, params, timeoutMs);
+    return (
+      answer ?? errorResponse(0, ErrorCode.InternalError, this.explainTimeout(method, timeoutMs))
+    );
   }
 
   /** Notifications, and answers to the target's own requests, go out unchanged. */
   send(message: RpcMessage): void {
-    if (this.failure === undefined) this.transmit(message);
+    if (this.failure !== undefined) return;
+    if (this.era !== "modern") return this.transmit(message);
+    // A 2026-07-28 target asks nothing itself: an answer is to one of its rounds' questions.
+    if (message.method === undefined) return this.answerQuestion(message);
+    // Nor does it take notifications, but the cancellation of a request (over HTTP, the
+    // transport closes the request's response instead).
+    if (message.method === "notifications/cancelled") this.transmit(message);
   }
 
   /** Stops waiting for the handler's requests and tells the target to stop working on them. */
@@ -142,6 +216,9 @@ export class Upstream {
         method: "notifications/cancelled",
         params: { requestId, reason },
       });
+    }
+    for (const round of this.questions.values()) {
+      if (round.handler === handler) round.withdraw(reason);
     }
   }
 
@@ -154,6 +231,7 @@ export class Upstream {
     if (this.transport instanceof StreamableHTTPClientTransport) {
       this.transport.setProtocolVersion(String(result.protocolVersion));
     }
+    if (this.era === "modern") this.listenForChanges();
   }
 
   /** Every caller gets the same promise: it settles once a stdio target's process has exited. */
@@ -170,10 +248,180 @@ export class Upstream {
     await this.transport.close().catch(() => undefined);
   }
 
+  /**
+   * `server/discover`, the era probe: the target's answer in the shape of an answer to
+   * initialize when it speaks 2026-07-28 (or the failure that ended it), `legacy` when it
+   * answered as a 2025 server, `unanswered` when it was silent in time or its process ended.
+   */
+  private async probe(
+    initializeParams: Params | undefined,
+    timeoutMs: number,
+  ): Promise<RpcMessage | "legacy" | "unanswered"> {
+    await this.speak("modern");
+    this.probing = true;
+    const response = await this.ask("server/discover", this.envelope.stamp(undefined), timeoutMs);
+    this.probing = false;
+    if (!this.alive) return errorResponse(null, ErrorCode.InternalError, this.failure as string);
+    const ended = this.target.kind === "stdio" && this.pid === null;
+    if (response === undefined || ended) return "unanswered";
+    const verdict = judgeDiscover(response, initializeParams, this.name);
+    if (verdict.era === "legacy") return "legacy";
+    this.era = "modern";
+    rememberEra(this.target, "modern");
+    return verdict.answer;
+  }
+
+  /**
+   * The 2025 handshake. After a probe that went unanswered, a stdio target starts afresh, so
+   * that a 2025 server meets initialize first: some end on any request before it, and a silent
+   * one may still be busy with the probe.
+   */
+  private async initialize(
+    initializeParams: Params | undefined,
+    timeoutMs: number,
+    afresh: boolean,
+  ): Promise<RpcMessage> {
+    await this.speak("legacy", afresh);
+    this.era = "legacy";
+    const answer = await this.call("initialize", initializeParams, timeoutMs);
+    if (answer.result) rememberEra(this.target, "legacy");
+    return answer;
+  }
+
+  /**
+   * Makes the transport fit an era: over HTTP each era has its own; a stdio process speaks
+   * either, but `afresh` replaces it with a new one.
+   */
+  private async speak(era: Era, afresh = false): Promise<void> {
+    const speaksModern = this.transport instanceof ModernHttpTransport;
+    const fits = this.target.kind !== "mcp" || speaksModern === (era === "modern");
+    if (fits && !(afresh && this.target.kind === "stdio")) return;
+    const previous = this.transport;
+    previous.onmessage = previous.onclose = previous.onerror = undefined;
+    await previous.close().catch(() => undefined);
+    this.transport = this.attach(createTransport(this.target, era, this.credentials));
+    await this.start();
+  }
+
+  private attach(transport: Transport): Transport {
+    transport.onmessage = (message) => this.receive(message as unknown as RpcMessage);
+    transport.onclose = () => this.transportClosed();
+    // Other errors are lines that are not JSON-RPC: skipped, as they always were.
+    transport.onerror = (error) => {
+      if (error instanceof OversizedMessageError) this.refuseOversized(error.requestId);
+    };
+    return transport;
+  }
+
+  /** Sends a request as it is, under a fresh id. */
+  private dispatch(
+    method: string,
+    params: RpcMessage["params"],
+    handler: ResponseHandler,
+    headers?: Record<string, string>,
+  ): void {
+    const id = this.nextId++;
+    if (this.failure !== undefined) {
+      handler.onUpstreamResponse(this, errorResponse(id, ErrorCode.InternalError, this.failure));
+      return;
+    }
+    this.inFlight.set(id, handler);
+    this.transmit({ jsonrpc: "2.0", id, method, params }, id, headers);
+  }
+
+  /**
+   * A 2025 target announces changes to its lists unasked; a 2026-07-28 one on a
+   * `subscriptions/listen` stream: one stays open for the changes it declared it announces.
+   */
+  private listenForChanges(): void {
+    const notifications: Params = {};
+    for (const { flag, capability } of LIST_CHANGES) {
+      if ((this.declared[capability] as Capabilities | undefined)?.listChanged) {
+        notifications[flag] = true;
+      }
+    }
+    if (Object.keys(notifications).length === 0) return;
+    this.dispatch("subscriptions/listen", this.envelope.stamp({ notifications }), this.unlistened);
+  }
+
+  /** The end of the change subscription, which only a target's refusal or failure brings. */
+  private readonly unlistened: ResponseHandler = {
+    onUpstreamResponse: (_upstream, response) => {
+      if (!response.error || !this.alive || this.closed) return;
+      const reason = boundText(String(response.error.message), METHOD_SHOWN_MAX);
+      this.events.onDropped(
+        this,
+        `target "${this.name}" ended its subscriptions/listen (${reason}): changes to its lists no longer reach the client`,
+      );
+    },
+  };
+
+  private setLogLevel(level: unknown, handler: ResponseHandler): void {
+    if (this.envelope.setLogLevel(level)) return this.answerHere(handler, { result: {} });
+    const message = `logging/setLevel needs a level, one of ${LOG_LEVELS.join(", ")}`;
+    this.answerHere(handler, { error: { code: ErrorCode.InvalidParams, message } });
+  }
+
+  /** The answer to a request that the upstream answers itself. */
+  private answerHere(handler: ResponseHandler, answer: Pick<RpcMessage, "result" | "error">): void {
+    handler.onUpstreamResponse(this, { jsonrpc: "2.0", id: this.nextId++, ...answer });
+  }
+
+  /** A request as a promise of its answer, `undefined` when none came in time. */
+  private ask(
+    method: string,
+    params: RpcMessage["params"],
+    timeoutMs: number,
+  ): Promise<RpcMessage | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.forget(handler);
+        resolve(undefined);
+      }, timeoutMs);
+      const handler: ResponseHandler = {
+        onUpstreamResponse: (_upstream, response) => {
+          clearTimeout(timer);
+          resolve(response);
+        },
+      };
+      this.request(method, params, handler);
+    });
+  }
+
+  /** How input rounds reach the client and the target through this upstream. */
+  private readonly inputChannel: InputChannel = {
+    upstream: this,
+    ask: (round, method, params) => {
+      const id = this.nextId++;
+      this.questions.set(id, round);
+      this.events.onServerMessage(this, { jsonrpc: "2.0", id, method, params });
+      return id;
+    },
+    withdraw: (id, reason) => {
+      if (!this.questions.delete(id)) return;
+      const params = { requestId: id, reason };
+      this.events.onServerMessage(this, {
+        jsonrpc: "2.0",
+        method: "notifications/cancelled",
+        params,
+      });
+    },
+    resend: (round, method, params, headers) => this.dispatch(method, params, round, headers),
+  };
+
+  private answerQuestion(answer: RpcMessage): void {
+    const id = answer.id as number;
+    const round = this.questions.get(id);
+    if (!round) return; // withdrawn meanwhile
+    this.questions.delete(id);
+    round.answer(id, answer);
+  }
+
+  /** The handler's requests in flight are forgotten: their ids, to cancel them at the target. */
   private forget(handler: ResponseHandler): number[] {
     const ids: number[] = [];
     for (const [id, waiting] of this.inFlight) {
-      if (waiting === handler) {
+      if (waiting === handler || (waiting instanceof InputRound && waiting.handler === handler)) {
         this.inFlight.delete(id);
         ids.push(id);
       }
@@ -181,8 +429,13 @@ export class Upstream {
     return ids;
   }
 
-  private transmit(message: RpcMessage, requestId?: number): void {
-    this.transport.send(message as unknown as JSONRPCMessage).catch((error: unknown) => {
+  private transmit(
+    message: RpcMessage,
+    requestId?: number,
+    headers?: Record<string, string>,
+  ): void {
+    const options: ModernSendOptions | undefined = headers && { headers };
+    this.transport.send(message as unknown as JSONRPCMessage, options).catch((error: unknown) => {
       if (requestId === undefined) return;
       this.settle(
         requestId,
@@ -192,12 +445,20 @@ export class Upstream {
   }
 
   private receive(message: RpcMessage): void {
-    if (message.method !== undefined) {
+    if (message.method === undefined) {
+      // A response nobody waits for was cancelled or timed out: it is dropped.
+      this.settle(message.id as number, message);
+    } else if (this.era !== "modern") {
       this.events.onServerMessage(this, message);
-      return;
+    } else if (message.id !== undefined) {
+      const method = boundText(message.method, METHOD_SHOWN_MAX);
+      this.events.onDropped(
+        this,
+        `target "${this.name}" sent a request (${method}), which a 2026-07-28 server does not; it was dropped`,
+      );
+    } else if (message.method !== "notifications/subscriptions/acknowledged") {
+      this.events.onServerMessage(this, message);
     }
-    // A response nobody waits for was cancelled or timed out: it is dropped.
-    this.settle(message.id as number, message);
   }
 
   /** Hands the response to request `id` to its handler; false when nobody waits for it. */
@@ -221,6 +482,8 @@ export class Upstream {
 
   private transportClosed(): void {
     if (this.closed || this.failure !== undefined) return;
+    // Some 2025 servers end on any request before initialize; connect starts one again.
+    if (this.probing) return this.failRequests(`target "${this.name}" ended`);
     // The child's last stderr lines may still be in the pipe when 'close' fires.
     setImmediate(() => {
       this.failure = `target "${this.name}" (${describeTarget(this.target)}) exited unexpectedly${this.stderrSuffix()}`;
@@ -234,6 +497,11 @@ export class Upstream {
     this.inFlight.clear();
     for (const [id, handler] of waiting) {
       handler.onUpstreamResponse(this, errorResponse(id, ErrorCode.InternalError, reason));
+    }
+    const asking = new Set(this.questions.values());
+    this.questions.clear();
+    for (const round of asking) {
+      round.handler.onUpstreamResponse(this, errorResponse(null, ErrorCode.InternalError, reason));
     }
   }
 
@@ -263,7 +531,8 @@ export class Upstream {
   }
 
   private explainTimeout(method: string, timeoutMs: number): string {
-    return `target "${this.name}" (${describeTarget(this.target)}) did not answer ${method} within ${timeoutMs / 1000}s${this.stderrSuffix()}`;
+    const seconds = Number((timeoutMs / 1000).toFixed(1));
+    return `target "${this.name}" (${describeTarget(this.target)}) did not answer ${method} within ${seconds}s${this.stderrSuffix()}`;
   }
 
   /** Turns spawn and network errors into a sentence that names the target. */
@@ -304,7 +573,8 @@ function withCredentials(credentials: Credentials): typeof fetch {
   };
 }
 
-function createTransport(target: TargetSpec, credentials: Credentials): Transport {
+/** The transport to a target in an era: a stdio process speaks either, HTTP has one for each. */
+function createTransport(target: TargetSpec, era: Era, credentials: Credentials): Transport {
   switch (target.kind) {
     case "stdio":
       return new StdioTransport({
@@ -319,9 +589,11 @@ function createTransport(target: TargetSpec, credentials: Credentials): Transpor
         },
       });
     case "mcp":
-      return new StreamableHTTPClientTransport(new URL(target.url), {
-        fetch: withCredentials(credentials),
-      });
+      return era === "modern"
+        ? new ModernHttpTransport(new URL(target.url), withCredentials(credentials))
+        : new StreamableHTTPClientTransport(new URL(target.url), {
+            fetch: withCredentials(credentials),
+          });
     case "sse":
       return new SSEClientTransport(new URL(target.url), { fetch: withCredentials(credentials) });
   }
