@@ -130,6 +130,17 @@ describe.each(transports)("a 2026-07-28 target over %s", (_transport, target) =>
     expect(tools.map((tool) => tool.name)).toContain(name);
   });
 
+  it("refuses an answer larger than the gateway takes, failing only that call", async () => {
+    gw = await startGateway([route({ targets: [target()] })]);
+    client = await connect(gw.url);
+    const huge = client.callTool({ name: "big", arguments: { bytes: 17 * 1024 * 1024 } });
+    await expect(huge).rejects.toThrow(
+      /target "modern" answered with a message larger than 16 MiB/,
+    );
+    const small = await client.callTool({ name: "big", arguments: { bytes: 3 } });
+    expect(textOf(small)).toBe("xxx");
+  });
+
   it("cancels a request at the target when the client cancels it", async () => {
     gw = await startGateway([route({ targets: [target()] })]);
     const caller = (client = await connect(gw.url));
