@@ -14,9 +14,14 @@ export interface CallOrigin {
   access: Access;
   /** The route's rules as they are now: a reload changes them for open sessions too. */
   mcpAuthorization: McpAuthorization | undefined;
+  /** The client's `Mcp-Param-*` headers: HTTP targets get them with the call they came with. */
+  paramHeaders?: Record<string, string>;
 }
 
-/** Changes a target's result before the client sees it, e.g. to expose the names in it. */
+/**
+ * Changes a target's result (or its error's data) before the client sees it, e.g. to expose the
+ * names in it.
+ */
 export type AdjustResult = (result: Record<string, unknown>, upstream: Upstream) => void;
 
 /**
@@ -55,7 +60,7 @@ export class ClientCall implements ResponseHandler {
   forward(upstream: Upstream, params: RpcMessage["params"], adjust?: AdjustResult): void {
     this.waiting = 1;
     this.adjust = adjust;
-    upstream.request(this.method, params, this);
+    upstream.request(this.method, params, this, this.origin.paramHeaders);
   }
 
   /** Every given target answers, and `combine` makes one answer of all of them. */
@@ -72,7 +77,11 @@ export class ClientCall implements ResponseHandler {
   onUpstreamResponse(upstream: Upstream, response: RpcMessage): void {
     if (this.parts === undefined) {
       response.id = this.id;
-      if (response.result && this.adjust) this.adjust(response.result, upstream);
+      // An error's data may name the item too (a resource not found names its URI).
+      const named = response.result ?? response.error?.data;
+      if (this.adjust && typeof named === "object" && named !== null) {
+        this.adjust(named as Record<string, unknown>, upstream);
+      }
       this.done(this, response);
       return;
     }
@@ -86,8 +95,8 @@ export class ClientCall implements ResponseHandler {
     this.done(this, { jsonrpc: "2.0", id: this.id, result });
   }
 
-  fail(code: number, message: string): void {
-    this.done(this, errorResponse(this.id, code, message));
+  fail(code: number, message: string, data?: unknown): void {
+    this.done(this, errorResponse(this.id, code, message, data));
   }
 
   failInternal(message: string): void {

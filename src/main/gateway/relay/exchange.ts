@@ -4,6 +4,7 @@ import type { Access } from "../policies/caller";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode, type RpcId } from "./jsonrpc";
+import { paramHeaders } from "./mcp-headers";
 import type { RelaySession, SessionContext } from "./session";
 import type { SessionOwner, SessionStore } from "./session-store";
 import type { StatelessBridge } from "./stateless-bridge";
@@ -64,6 +65,7 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
     status,
     access,
     mcpAuthorization: route.mcpAuthorization,
+    paramHeaders: paramHeaders(ex.req.headers),
   };
 }
 

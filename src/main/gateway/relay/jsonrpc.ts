@@ -43,8 +43,14 @@ export const ErrorCode = {
 
 export const isRequest = (m: RpcMessage): boolean => m.method !== undefined && m.id !== undefined;
 
-export function errorResponse(id: RpcId | null, code: number, message: string): RpcMessage {
-  return { jsonrpc: "2.0", id: id as RpcId, error: { code, message } };
+export function errorResponse(
+  id: RpcId | null,
+  code: number,
+  message: string,
+  data?: unknown,
+): RpcMessage {
+  const error = data === undefined ? { code, message } : { code, message, data };
+  return { jsonrpc: "2.0", id: id as RpcId, error };
 }
 
 /** A shape check only: enough to route the message, nothing the target would not check again. */

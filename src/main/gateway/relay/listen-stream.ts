@@ -1,5 +1,5 @@
 import type { BridgeLease, ChangeListener } from "./bridge-pool";
-import type { Capabilities } from "./capabilities";
+import { LIST_CHANGES, type Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { SseStream } from "./client-sink";
 import type { Exchange } from "./exchange";
@@ -7,21 +7,6 @@ import type { RpcId, RpcMessage } from "./jsonrpc";
 import { META } from "./modern-envelope";
 
 type Params = Record<string, unknown>;
-
-/** The list changes a `subscriptions/listen` filter can ask for, and what a target must offer. */
-const LIST_CHANGES = [
-  { flag: "toolsListChanged", method: "notifications/tools/list_changed", capability: "tools" },
-  {
-    flag: "promptsListChanged",
-    method: "notifications/prompts/list_changed",
-    capability: "prompts",
-  },
-  {
-    flag: "resourcesListChanged",
-    method: "notifications/resources/list_changed",
-    capability: "resources",
-  },
-] as const;
 
 /** Resources one stream may watch: each is a subscription the targets hold. */
 const MAX_RESOURCE_SUBSCRIPTIONS = 64;

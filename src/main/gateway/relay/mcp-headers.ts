@@ -57,12 +57,13 @@ export function headerMismatch(
   } else if (method !== message.method) {
     return "the Mcp-Method header does not match the method in the body";
   }
+  // What Mcp-Name mirrors is defined for three methods; of another (an extension's) the
+  // gateway does not know it, and it decides nothing on such a name either.
   const field = message.method === undefined ? undefined : NAMED_BY[message.method];
+  if (!field) return undefined;
   const name = headerValue(headers, "mcp-name");
-  if (name === undefined) {
-    return required && field ? "the Mcp-Name header is missing" : undefined;
-  }
-  const bodyName = field && message.params?.[field];
+  if (name === undefined) return required ? "the Mcp-Name header is missing" : undefined;
+  const bodyName = message.params?.[field];
   if (typeof bodyName !== "string") return "an Mcp-Name header came with a body that names nothing";
   const decoded = decodeHeaderValue(name);
   if (decoded === undefined) return "the Mcp-Name header is not valid =?base64?...?= encoding";

@@ -62,7 +62,6 @@ const LIST_CHANGED: Record<string, ItemKind> = {
  */
 export class RelaySession implements UpstreamEvents {
   readonly id = randomUUID();
-  readonly relaysInputRequired = false;
   private state: "new" | "initializing" | "ready" | "closed" = "new";
   /** The targets that are up, in the order of the config once the session is ready. */
   private upstreams: Upstream[] = [];
@@ -100,6 +99,14 @@ export class RelaySession implements UpstreamEvents {
 
   get closed(): boolean {
     return this.state === "closed";
+  }
+
+  /**
+   * A bridge session's callers speak 2026-07-28 and answer `input_required` themselves; a 2025
+   * client must be asked a 2026-07-28 target's questions as requests.
+   */
+  get relaysInputRequired(): boolean {
+    return this.changes !== undefined;
   }
 
   get hasStream(): boolean {
@@ -432,7 +439,10 @@ export class RelaySession implements UpstreamEvents {
     call.denied = decision?.allowed === false;
     if (!upstream || call.denied) {
       // Echoed bounded: a client that sends a name of megabytes does not get them back.
-      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${boundText(exposed, ECHOED_NAME_MAX)}`);
+      const shown = boundText(exposed, ECHOED_NAME_MAX);
+      // A resource not found names its URI in the error's data too, as 2026-07-28 asks.
+      const data = kind === "resource" ? { uri: shown } : undefined;
+      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${shown}`, data);
       return;
     }
     this.forwardLocated(call, params, upstream);
@@ -463,8 +473,14 @@ export class RelaySession implements UpstreamEvents {
     return this.namespace.rewritesNames ? adjust : undefined;
   }
 
-  /** Resource contents carry their URI; the client must see the one it asked for. */
+  /**
+   * Resource contents carry their URI, and so does the error of a resource not found: the
+   * client must see the one it asked for.
+   */
   private readonly exposeContents: AdjustResult = (result, upstream) => {
+    if (typeof result.uri === "string") {
+      result.uri = this.namespace.expose("resource", upstream.name, result.uri);
+    }
     for (const content of (result.contents ?? []) as Params[]) {
       if (typeof content.uri === "string")
         content.uri = this.namespace.expose("resource", upstream.name, content.uri);
