@@ -44,6 +44,24 @@ class NameLens {
     private readonly others: readonly string[],
   ) {}
 
+  /**
+   * The `Mcp-Name` header mirrors the name in the body (2026-07-28): it gets the same prefix,
+   * so that a header the suite sends wrong on purpose stays wrong.
+   */
+  outgoingName(header: string, method: unknown): string {
+    const delimiter = method === "resources/read" ? "+" : "_";
+    const encoded = /^=\?base64\?(.*)\?=$/.exec(header)?.[1];
+    if (encoded === undefined) return this.prefix(header, delimiter);
+    const name = this.prefix(Buffer.from(encoded, "base64").toString("utf8"), delimiter);
+    return `=?base64?${Buffer.from(name).toString("base64")}?=`;
+  }
+
+  /** A name of the target, as the gateway exposes it; another target's name stays as it is. */
+  private prefix(name: string, delimiter: string): string {
+    if (this.others.some((other) => name.startsWith(other + delimiter))) return name;
+    return this.target + delimiter + name;
+  }
+
   /** What the suite sends: the names it asks for get the target's prefix. */
   outgoing(message: Json): void {
     const params = message.params as Json | undefined;
@@ -51,17 +69,17 @@ class NameLens {
     switch (message.method) {
       case "tools/call":
       case "prompts/get":
-        params.name = this.target + "_" + String(params.name);
+        params.name = this.prefix(String(params.name), "_");
         return;
       case "resources/read":
       case "resources/subscribe":
       case "resources/unsubscribe":
-        params.uri = this.target + "+" + String(params.uri);
+        params.uri = this.prefix(String(params.uri), "+");
         return;
       case "completion/complete": {
         const ref = params.ref as Json;
-        if (ref.type === "ref/prompt") ref.name = this.target + "_" + String(ref.name);
-        else ref.uri = this.target + "+" + String(ref.uri);
+        if (ref.type === "ref/prompt") ref.name = this.prefix(String(ref.name), "_");
+        else ref.uri = this.prefix(String(ref.uri), "+");
         return;
       }
     }
@@ -97,6 +115,9 @@ class NameLens {
         "+",
       );
     }
+    const error = message.error as Json | undefined;
+    const missing = error?.data as Json | undefined;
+    if (typeof missing?.uri === "string") missing.uri = this.strip(missing.uri, "+");
     if (message.method === "notifications/resources/updated") {
       const params = message.params as Json;
       params.uri = this.strip(String(params.uri), "+");
@@ -117,8 +138,16 @@ async function relay(
   names: NameLens,
 ): Promise<void> {
   let body = await readAll(req);
+  const headers = { ...req.headers };
   if (body.length > 0 && req.headers["content-type"]?.includes("json")) {
-    body = Buffer.from(rewrite(body.toString(), (message) => names.outgoing(message)));
+    body = Buffer.from(
+      rewrite(body.toString(), (message) => {
+        const name = headers["mcp-name"];
+        if (typeof name === "string")
+          headers["mcp-name"] = names.outgoingName(name, message.method);
+        names.outgoing(message);
+      }),
+    );
   }
   const forwarded = request(
     {
@@ -126,7 +155,7 @@ async function relay(
       port: upstream.port,
       path: req.url,
       method: req.method,
-      headers: resized(req.headers, body),
+      headers: resized(headers, body),
     },
     (answer) => {
       const type = answer.headers["content-type"] ?? "";

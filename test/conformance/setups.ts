@@ -1,7 +1,7 @@
 import type { PrefixMode, TargetSpec } from "../../src/shared/config/model";
 import { fixture, route, startGateway, stdioTarget } from "../relay/harness";
 import { startPrefixLens } from "./prefix-lens";
-import { runConformance, type ScenarioResult } from "./run-suite";
+import { runConformance, type ConformanceRunOptions, type ScenarioResult } from "./run-suite";
 
 export interface Setup {
   key: string;
@@ -25,13 +25,14 @@ export const toolsOnly = (): TargetSpec =>
 export async function runThroughGatehouse(
   targets: TargetSpec[],
   prefixMode: PrefixMode,
-  options: { lens?: boolean; scenarios?: string[] } = {},
+  options: { lens?: boolean } & ConformanceRunOptions = {},
 ): Promise<ScenarioResult[]> {
   const gw = await startGateway([route({ targets, prefixMode })]);
   const others = targets.slice(1).map((target) => target.name);
   const lens = options.lens ? await startPrefixLens(gw.url, "conformance", others) : undefined;
   try {
-    return await runConformance(lens?.url ?? gw.url, { scenarios: options.scenarios });
+    const { scenarios, requirements } = options;
+    return await runConformance(lens?.url ?? gw.url, { scenarios, requirements });
   } finally {
     await lens?.close();
     await gw.close();
