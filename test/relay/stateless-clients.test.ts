@@ -195,6 +195,53 @@ describe("a client pinned to 2026-07-28, in front of a 2025 stdio server", () =>
   });
 });
 
+describe("a client pinned to 2026-07-28, in front of a 2026-only stdio server", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    const modern = stdioTarget("modern", process.execPath, [fixture("modern-server.mjs")]);
+    const policies: RoutePolicies = {
+      jwtAuth: { issuer: idp.issuer, jwks: JSON.stringify(idp.jwks), mode: "strict" },
+      mcpAuthorization: {
+        rules: ['mcp.tool.name == "echo"', 'jwt.sub == "alice" && mcp.tool.name == "sign"'],
+      },
+    };
+    gw = await startGateway([route({ targets: [modern] }, { policies })]);
+  });
+  afterAll(() => gw.close());
+
+  it("sees the filtered list and the refusal exactly as a 2025 client does", async () => {
+    const legacy = await connect(gw.url, { headers: { Authorization: `Bearer ${bob}` } });
+    const modern = await modernClient(gw.url, bob);
+    try {
+      const modernTools = (await modern.listTools()).tools.map((tool) => tool.name);
+      expect(modernTools).toEqual(["echo"]);
+      expect((await legacy.listTools()).tools.map((tool) => tool.name)).toEqual(modernTools);
+      const call = { name: "sign", arguments: {} };
+      await expect(modern.callTool(call)).rejects.toThrow(/Unknown tool: sign/);
+      await expect(legacy.callTool(call)).rejects.toThrow(/Unknown tool: sign/);
+      const echoed = await modern.callTool({ name: "echo", arguments: { text: "hi" } });
+      expect(echoed.content).toEqual([{ type: "text", text: "hi" }]);
+    } finally {
+      await Promise.all([legacy.close(), modern.close()]);
+    }
+  });
+
+  it("relays the target's input_required untouched, over two rounds", async () => {
+    const modern = await modernClient(gw.url, alice, { elicitation: {} });
+    const signers = ["Ada", "Grace"];
+    modern.setRequestHandler("elicitation/create", async () => ({
+      action: "accept",
+      content: { name: signers.shift() as string },
+    }));
+    try {
+      const signed = await modern.callTool({ name: "sign", arguments: { rounds: 2 } });
+      expect(signed.content).toEqual([{ type: "text", text: "signed by Ada, Grace" }]);
+    } finally {
+      await modern.close();
+    }
+  });
+});
+
 describe("a 2025 target's request to the client, as an input round", () => {
   let gw: TestGateway;
   beforeAll(async () => {
