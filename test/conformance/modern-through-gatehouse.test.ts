@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MODERN_SCENARIOS_2026_07_28 } from "./modern-scenarios";
 import { startModernConformanceServer } from "./modern-server";
 import { runConformance, type ScenarioResult } from "./run-suite";
-import { conformance, runThroughGatehouse, toolsOnly } from "./setups";
+import { SETUPS } from "./setups";
 
 const SUITE_TIMEOUT_MS = 6 * 60_000;
 const REQUIREMENTS = "2026-07-28";
@@ -33,38 +33,14 @@ describe("the MCP conformance suite (--requirements 2026-07-28): directly, then 
   });
   afterAll(() => server?.close());
 
-  it(
-    "(a) the only target: every scenario comes out as it does directly",
-    async () => {
-      const through = await runThroughGatehouse([conformance(server.url)], "conditional", {
-        requirements: REQUIREMENTS,
-      });
-      expect(outcome(through)).toEqual(outcome(direct));
-    },
-    SUITE_TIMEOUT_MS,
-  );
-
-  it(
-    "(b) beside a 2025 tools-only target, prefixMode never: the same",
-    async () => {
-      const through = await runThroughGatehouse([conformance(server.url), toolsOnly()], "never", {
-        requirements: REQUIREMENTS,
-      });
-      expect(outcome(through)).toEqual(outcome(direct));
-    },
-    SUITE_TIMEOUT_MS,
-  );
-
-  it(
-    "(c) beside that target, prefixed names (checked by the prefix lens): the same",
-    async () => {
-      const through = await runThroughGatehouse(
-        [conformance(server.url), toolsOnly()],
-        "conditional",
-        { lens: true, requirements: REQUIREMENTS },
-      );
-      expect(outcome(through)).toEqual(outcome(direct));
-    },
-    SUITE_TIMEOUT_MS,
-  );
+  for (const setup of SETUPS) {
+    it(
+      `(${setup.key}) ${setup.title}: every scenario comes out as it does directly`,
+      async () => {
+        const through = await setup.run(server.url, { requirements: REQUIREMENTS });
+        expect(outcome(through)).toEqual(outcome(direct));
+      },
+      SUITE_TIMEOUT_MS,
+    );
+  }
 });
