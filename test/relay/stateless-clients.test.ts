@@ -32,17 +32,72 @@ beforeAll(async () => {
   bob = await idp.sign({ sub: "bob", roles: ["reader"] });
 });
 
-/** echo for everyone, get-sum for writers, trigger-elicitation-request for alice. */
+/**
+ * echo for everyone, get-sum (server-everything) for writers, trigger-elicitation-request
+ * (server-everything) and sign (the 2026-only fixture) for alice.
+ */
 const guarded = (): RoutePolicies => ({
   jwtAuth: { issuer: idp.issuer, jwks: JSON.stringify(idp.jwks), mode: "strict" },
   mcpAuthorization: {
     rules: [
       'mcp.tool.name == "echo"',
       '"writer" in jwt.roles && mcp.tool.name == "get-sum"',
-      'jwt.sub == "alice" && mcp.tool.name == "trigger-elicitation-request"',
+      'jwt.sub == "alice" && mcp.tool.name in ["trigger-elicitation-request", "sign"]',
     ],
   },
 });
+
+/** A server that speaks 2026-07-28 only (SDK v2): the gateway must speak it to reach it. */
+const modernStdio = () => stdioTarget("modern", process.execPath, [fixture("modern-server.mjs")]);
+
+/** The two eras of target, each with a tool bob may not call and its echo's own arguments. */
+const TARGETS = [
+  {
+    era: "a 2025 stdio server (server-everything)",
+    target: everythingStdio,
+    forbidden: "get-sum",
+    echo: { arguments: { message: "hi" }, text: "Echo: hi" },
+  },
+  {
+    era: "a 2026-only stdio server",
+    target: modernStdio,
+    forbidden: "sign",
+    echo: { arguments: { text: "hi" }, text: "hi" },
+  },
+];
+
+describe.each(TARGETS)(
+  "a client pinned to 2026-07-28, in front of $era, with jwtAuth and mcpAuthorization",
+  ({ target, forbidden, echo }) => {
+    let gw: TestGateway;
+    beforeAll(async () => {
+      gw = await startGateway([route({ targets: [target()] }, { policies: guarded() })]);
+    });
+    afterAll(() => gw.close());
+
+    it("sees the filtered list and the refusal exactly as a 2025 client does", async () => {
+      const legacy = await connect(gw.url, { headers: { Authorization: `Bearer ${bob}` } });
+      const modern = await modernClient(gw.url, bob);
+      try {
+        const modernTools = (await modern.listTools()).tools.map((tool) => tool.name);
+        expect(modernTools).toEqual(["echo"]);
+        expect((await legacy.listTools()).tools.map((tool) => tool.name)).toEqual(modernTools);
+
+        const call = { name: forbidden, arguments: {} };
+        const refused = new RegExp(`Unknown tool: ${forbidden}`);
+        await expect(modern.callTool(call)).rejects.toThrow(refused);
+        await expect(legacy.callTool(call)).rejects.toThrow(refused);
+        const denied = gw.requests("tools/call").filter((e) => e.denied && e.subject === "bob");
+        expect(denied).toHaveLength(2); // one for each client, logged alike
+
+        const echoed = await modern.callTool({ name: "echo", arguments: echo.arguments });
+        expect(echoed.content).toEqual([{ type: "text", text: echo.text }]);
+      } finally {
+        await Promise.all([legacy.close(), modern.close()]);
+      }
+    });
+  },
+);
 
 /** A client of the SDK v2 pinned to 2026-07-28: no initialize, no session, `_meta` on each request. */
 async function modernClient(
@@ -126,30 +181,6 @@ describe("a client pinned to 2026-07-28, in front of a 2025 stdio server", () =>
   });
   afterAll(() => gw.close());
 
-  it("sees the filtered list and the refusal exactly as a 2025 client does", async () => {
-    const legacy = await connect(gw.url, { headers: { Authorization: `Bearer ${bob}` } });
-    const modern = await modernClient(gw.url, bob);
-    try {
-      const legacyTools = (await legacy.listTools()).tools.map((tool) => tool.name);
-      const modernTools = (await modern.listTools()).tools.map((tool) => tool.name);
-      expect(modernTools).toEqual(["echo"]);
-      expect(modernTools).toEqual(legacyTools);
-
-      const call = { name: "get-sum", arguments: { a: 1, b: 2 } };
-      const legacyRefusal = await legacy.callTool(call).catch((error: Error) => error.message);
-      const modernRefusal = await modern.callTool(call).catch((error: Error) => error.message);
-      expect(modernRefusal).toMatch(/Unknown tool: get-sum/);
-      expect(legacyRefusal).toMatch(/Unknown tool: get-sum/);
-
-      const echoed = await modern.callTool({ name: "echo", arguments: { message: "hi" } });
-      expect(echoed.content).toEqual([{ type: "text", text: "Echo: hi" }]);
-      const denied = gw.requests("tools/call").filter((e) => e.denied && e.subject === "bob");
-      expect(denied).toHaveLength(2); // one for each client, logged alike
-    } finally {
-      await Promise.all([legacy.close(), modern.close()]);
-    }
-  });
-
   it("lets a writer call what its token allows", async () => {
     const modern = await modernClient(gw.url, alice);
     try {
@@ -198,33 +229,9 @@ describe("a client pinned to 2026-07-28, in front of a 2025 stdio server", () =>
 describe("a client pinned to 2026-07-28, in front of a 2026-only stdio server", () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    const modern = stdioTarget("modern", process.execPath, [fixture("modern-server.mjs")]);
-    const policies: RoutePolicies = {
-      jwtAuth: { issuer: idp.issuer, jwks: JSON.stringify(idp.jwks), mode: "strict" },
-      mcpAuthorization: {
-        rules: ['mcp.tool.name == "echo"', 'jwt.sub == "alice" && mcp.tool.name == "sign"'],
-      },
-    };
-    gw = await startGateway([route({ targets: [modern] }, { policies })]);
+    gw = await startGateway([route({ targets: [modernStdio()] }, { policies: guarded() })]);
   });
   afterAll(() => gw.close());
-
-  it("sees the filtered list and the refusal exactly as a 2025 client does", async () => {
-    const legacy = await connect(gw.url, { headers: { Authorization: `Bearer ${bob}` } });
-    const modern = await modernClient(gw.url, bob);
-    try {
-      const modernTools = (await modern.listTools()).tools.map((tool) => tool.name);
-      expect(modernTools).toEqual(["echo"]);
-      expect((await legacy.listTools()).tools.map((tool) => tool.name)).toEqual(modernTools);
-      const call = { name: "sign", arguments: {} };
-      await expect(modern.callTool(call)).rejects.toThrow(/Unknown tool: sign/);
-      await expect(legacy.callTool(call)).rejects.toThrow(/Unknown tool: sign/);
-      const echoed = await modern.callTool({ name: "echo", arguments: { text: "hi" } });
-      expect(echoed.content).toEqual([{ type: "text", text: "hi" }]);
-    } finally {
-      await Promise.all([legacy.close(), modern.close()]);
-    }
-  });
 
   it("relays the target's input_required untouched, over two rounds", async () => {
     const modern = await modernClient(gw.url, alice, { elicitation: {} });

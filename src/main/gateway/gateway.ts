@@ -125,8 +125,8 @@ export class Gateway {
       }
     }
     for (const [key, listener] of opened) this.listeners.set(key, listener);
-    this.sessions.idleTimeoutMs = config.sessionIdleMs;
-    this.stateless.pool.idleTimeoutMs = config.sessionIdleMs;
+    this.sessions.idle.timeoutMs = config.sessionIdleMs;
+    this.stateless.pool.idle.timeoutMs = config.sessionIdleMs;
     const routes = new Map(
       runtime.listeners.flatMap((l) => l.routes.map((r) => [r.key, r.spec.backend] as const)),
     );

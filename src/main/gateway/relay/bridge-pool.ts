@@ -1,6 +1,7 @@
 import type { McpBackendSpec } from "../../../shared/config/model";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
+import { IdleSweeper } from "./idle-sweeper";
 import type { RpcMessage } from "./jsonrpc";
 import { RelaySession, type SessionContext } from "./session";
 
@@ -58,24 +59,15 @@ export class BridgePool {
   private readonly lastUsed = new Map<RelaySession, number>();
   /** Every session, closing ones too, until its targets have stopped. */
   private readonly sessions = new Set<RelaySession>();
-  private sweeper: NodeJS.Timeout | undefined;
-  private timeoutMs = 0;
+  /** Its timeout follows `config.mcp.sessionTtl`, as the store of 2025 sessions does. */
+  readonly idle: IdleSweeper;
   private closed = false;
 
   constructor(
     private readonly context: SessionContext,
     idleTimeoutMs: number,
   ) {
-    this.idleTimeoutMs = idleTimeoutMs;
-  }
-
-  /** Follows `config.mcp.sessionTtl`, as the store of 2025 sessions does. */
-  set idleTimeoutMs(ms: number) {
-    if (ms === this.timeoutMs) return;
-    this.timeoutMs = ms;
-    clearInterval(this.sweeper);
-    this.sweeper = setInterval(() => this.closeIdle(), Math.min(Math.max(ms / 4, 250), 60_000));
-    this.sweeper.unref();
+    this.idle = new IdleSweeper(idleTimeoutMs, () => this.closeIdle());
   }
 
   /**
@@ -139,7 +131,7 @@ export class BridgePool {
   /** Closes every session and resolves once every target they started has stopped. */
   async closeAll(): Promise<void> {
     this.closed = true;
-    clearInterval(this.sweeper);
+    this.idle.stop();
     for (const entry of this.entries.values()) {
       for (const waiter of entry.queue.splice(0)) waiter(undefined);
     }
@@ -229,7 +221,7 @@ export class BridgePool {
     const now = Date.now();
     for (const [key, entry] of this.entries) {
       for (const session of [...entry.idle]) {
-        if (now - (this.lastUsed.get(session) ?? now) > this.timeoutMs) void session.close();
+        if (now - (this.lastUsed.get(session) ?? now) > this.idle.timeoutMs) void session.close();
       }
       if (entry.size === 0 && entry.listeners.size === 0 && entry.queue.length === 0) {
         this.entries.delete(key);

@@ -1,3 +1,4 @@
+import { IdleSweeper } from "./idle-sweeper";
 import type { RelaySession } from "./session";
 
 /**
@@ -21,20 +22,11 @@ export class SessionStore {
   private readonly entries = new Map<string, Entry>();
   /** Sessions closed by DELETE, idle timeout or their stream's end, until their targets stopped. */
   private readonly closing = new Set<RelaySession>();
-  private sweeper: NodeJS.Timeout | undefined;
-  private timeoutMs = 0;
+  /** Its timeout follows `config.mcp.sessionTtl` on reload. */
+  readonly idle: IdleSweeper;
 
   constructor(idleTimeoutMs: number) {
-    this.idleTimeoutMs = idleTimeoutMs;
-  }
-
-  /** Changes with `config.mcp.sessionTtl` on reload; checked a few times per timeout. */
-  set idleTimeoutMs(ms: number) {
-    if (ms === this.timeoutMs) return;
-    this.timeoutMs = ms;
-    clearInterval(this.sweeper);
-    this.sweeper = setInterval(() => this.closeIdle(), Math.min(Math.max(ms / 4, 250), 60_000));
-    this.sweeper.unref();
+    this.idle = new IdleSweeper(idleTimeoutMs, () => this.closeIdle());
   }
 
   get size(): number {
@@ -67,7 +59,7 @@ export class SessionStore {
 
   /** Closes every session and resolves once every target they started has stopped. */
   async closeAll(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.idle.stop();
     const live = [...this.entries.values()].map(({ session }) => session);
     await Promise.all([...live, ...this.closing].map((session) => session.close()));
   }
@@ -75,7 +67,7 @@ export class SessionStore {
   private closeIdle(): void {
     const now = Date.now();
     for (const { session } of this.entries.values()) {
-      if (session.idleSince(now) > this.timeoutMs) void session.close();
+      if (session.idleSince(now) > this.idle.timeoutMs) void session.close();
     }
   }
 }
