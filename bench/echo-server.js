@@ -2,9 +2,13 @@
 // The MCP server behind every system under test: one `echo` tool that answers at once, so
 // the benchmark measures the relay in front of it rather than the work behind it.
 //
-//   node bench/echo-server.js stdio [--tool NAME]
+//   node bench/echo-server.js stdio [--tool NAME] [--tally FILE]
 //   node bench/echo-server.js http --port N [--tool NAME]
+//
+// --tally appends this process's id to FILE as it starts, so that the bench can count the
+// echo servers a system spawned, short-lived ones too (the RSS sampler may not see those).
 import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
@@ -18,8 +22,14 @@ import {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { port: { type: "string" }, tool: { type: "string", default: "echo" } },
+  options: {
+    port: { type: "string" },
+    tool: { type: "string", default: "echo" },
+    tally: { type: "string" },
+  },
 });
+// One short append (O_APPEND): lines of servers that start together do not interleave.
+if (values.tally) appendFileSync(values.tally, `${process.pid}\n`);
 
 const ECHO_TOOL = {
   name: values.tool,
@@ -123,6 +133,8 @@ if (mode === "stdio") {
 } else if (mode === "http" && values.port) {
   serveHttp(Number(values.port));
 } else {
-  process.stderr.write("usage: echo-server.js stdio | http --port N, then [--tool NAME]\n");
+  process.stderr.write(
+    "usage: echo-server.js stdio | http --port N, then [--tool NAME] [--tally FILE]\n",
+  );
   process.exit(2);
 }

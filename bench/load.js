@@ -2,25 +2,33 @@
 // The load generator: N MCP sessions, each calling `echo` in a closed loop (next call as soon
 // as the previous one answered). Only calls that start after the warm-up and finish before
 // the end count towards throughput and latency; every failure anywhere counts as an error.
+// With --stateless the N are 2026-07-28 callers instead: no initialize, no session, each call
+// a POST of its own, in the very same loop.
 //
-//   node bench/load.js --url http://127.0.0.1:3000/mcp --sessions 8 --seconds 10
+//   node bench/load.js --url http://127.0.0.1:3000/mcp --sessions 8 --seconds 10 [--stateless]
 import { realpathSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { describeError } from "./lib/describe-error.js";
 import { McpSession } from "./lib/mcp-session.js";
+import { StatelessCaller } from "./lib/stateless-caller.js";
 import { summarize } from "./lib/stats.js";
 
 /**
  * @typedef {object} LoadOptions
  * @property {string} url MCP endpoint
  * @property {string} [bearer] token for gateways that authenticate callers
- * @property {number} sessions concurrent sessions
+ * @property {number} sessions concurrent sessions (or stateless callers)
  * @property {number} seconds length of the measured window
  * @property {number} [warmupSeconds] calls before the window are not measured
  * @property {{ start(): void, end(): void }} [window] told when the measured window opens and
  *   closes, so that a caller can measure something else over exactly the same time
+ * @property {Client} [Client] the client each session is: McpSession (2025, the default) or
+ *   StatelessCaller (2026-07-28)
+ *
+ * @typedef {new (url: string, bearer?: string) => { open(): Promise<void>,
+ *   echo(text: string): Promise<string | undefined>, close(): Promise<void> }} Client
  *
  * @typedef {object} LoadResult
  * @property {number} sessions
@@ -37,11 +45,19 @@ import { summarize } from "./lib/stats.js";
  * @param {LoadOptions} options
  * @returns {Promise<LoadResult>}
  */
-export async function runLoad({ url, bearer, sessions, seconds, warmupSeconds = 1, window }) {
+export async function runLoad({
+  url,
+  bearer,
+  sessions,
+  seconds,
+  warmupSeconds = 1,
+  window,
+  Client = McpSession,
+}) {
   const failures = new Failures();
   const opened = await Promise.all(
     Array.from({ length: sessions }, async () => {
-      const session = new McpSession(url, bearer);
+      const session = new Client(url, bearer);
       try {
         await session.open();
         return session;
@@ -55,9 +71,13 @@ export async function runLoad({ url, bearer, sessions, seconds, warmupSeconds = 
   // One clock for all sessions, started once they are all open.
   const measureFrom = performance.now() + warmupSeconds * 1000;
   const endAt = measureFrom + seconds * 1000;
+  /** Settles once the window has closed: a loop may end before its timer has run. */
+  let windowClosed = Promise.resolve();
   if (window) {
     setTimeout(window.start, measureFrom - performance.now());
-    setTimeout(window.end, endAt - performance.now());
+    windowClosed = new Promise((resolve) => {
+      setTimeout(() => resolve(window.end()), endAt - performance.now());
+    });
   }
   /** @type {number[]} */
   const latenciesMs = [];
@@ -79,6 +99,9 @@ export async function runLoad({ url, bearer, sessions, seconds, warmupSeconds = 
       await session.close().catch((error) => failures.add(error));
     }),
   );
+  // Stateless callers have nothing to close: without this, the result could be in before the
+  // window's end was taken.
+  await windowClosed;
 
   return {
     sessions,
@@ -115,10 +138,13 @@ if (isMain()) {
       sessions: { type: "string", default: "8" },
       seconds: { type: "string", default: "10" },
       warmup: { type: "string", default: "1" },
+      stateless: { type: "boolean", default: false },
     },
   });
   if (!values.url) {
-    process.stderr.write("usage: load.js --url URL [--sessions N] [--seconds T] [--warmup W]\n");
+    process.stderr.write(
+      "usage: load.js --url URL [--sessions N] [--seconds T] [--warmup W] [--stateless]\n",
+    );
     process.exit(2);
   }
   const result = await runLoad({
@@ -126,6 +152,7 @@ if (isMain()) {
     sessions: Number(values.sessions),
     seconds: Number(values.seconds),
     warmupSeconds: Number(values.warmup),
+    Client: values.stateless ? StatelessCaller : McpSession,
   });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -6,7 +6,7 @@
 //
 //   node bench/run.js [--sessions 1,8] [--seconds 10] [--warmup 1] [--systems a,b]
 //                     [--hostile-calls 15] [--hostile-mib 5]
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join, relative } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -106,7 +106,7 @@ function displayCommand(/** @type {string[]} */ args) {
  * @template T
  * @param {import("./lib/systems.js").System} system
  * @param {Map<string, string>} commands records how the system was started
- * @param {(running: { url: string, managed: ManagedProcess, peakRss: () => { mainMb: number, treeMb: number } }) => Promise<T>} measure
+ * @param {(running: { url: string, managed: ManagedProcess, peakRss: () => { mainMb: number, treeMb: number }, echoServersStarted: () => number }) => Promise<T>} measure
  * @returns {Promise<{ value: T } | { note: string }>}
  */
 async function withRunningSystem(system, commands, measure) {
@@ -115,13 +115,18 @@ async function withRunningSystem(system, commands, measure) {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/mcp`;
-  const args = [system.entry, ...system.args(port, WORK_DIR)];
+  // Every stdio echo server the system starts adds a line here, however briefly it lives.
+  const tally = join(WORK_DIR, `echo-started-${port}.txt`);
+  writeFileSync(tally, "");
+  const echoServersStarted = () => readFileSync(tally, "utf8").split("\n").length - 1;
+  const args = [system.entry, ...system.args(port, WORK_DIR, tally)];
   commands.set(system.name, displayCommand(args));
   const managed = new ManagedProcess(process.execPath, args, join(WORK_DIR, `${system.name}.log`));
   const sampler = startRssSampler(managed.pid, (id) => managed.remember(id));
   try {
-    await waitUntilAnswering(url, managed, READY_TIMEOUT_MS, system.bearer);
-    return { value: await measure({ url, managed, peakRss: () => sampler.stop() }) };
+    await waitUntilAnswering(url, managed, READY_TIMEOUT_MS, system.bearer, system.client);
+    const peakRss = () => sampler.stop();
+    return { value: await measure({ url, managed, peakRss, echoServersStarted }) };
   } catch (error) {
     return { note: `did not run: ${describeError(error)}; log: ${managed.logTail(1)}` };
   } finally {
@@ -139,7 +144,8 @@ async function withRunningSystem(system, commands, measure) {
  * @returns {Promise<import("./lib/report.js").Row>}
  */
 async function benchOne(system, sessions, options, commands) {
-  const ran = await withRunningSystem(system, commands, async ({ url, managed, peakRss }) => {
+  const ran = await withRunningSystem(system, commands, async (running) => {
+    const { url, managed, peakRss, echoServersStarted } = running;
     const { seconds, warmupSeconds } = options;
     // The system's own CPU time over the measured window: what one call costs the proxy,
     // whatever the load generator and the echo servers take from the same cores.
@@ -149,9 +155,14 @@ async function benchOne(system, sessions, options, commands) {
       start: () => (cpuAtStart = readCpuSeconds(managed.pid)),
       end: () => (cpuSeconds = readCpuSeconds(managed.pid) - cpuAtStart),
     };
-    const { bearer } = system;
-    const result = await runLoad({ url, bearer, sessions, seconds, warmupSeconds, window });
-    return { result, rss: peakRss(), cpuUsPerCall: (cpuSeconds * 1e6) / result.calls };
+    const { bearer, client: Client } = system;
+    const result = await runLoad({ url, bearer, sessions, seconds, warmupSeconds, window, Client });
+    return {
+      result,
+      rss: peakRss(),
+      cpuUsPerCall: (cpuSeconds * 1e6) / result.calls,
+      echoServersStarted: echoServersStarted(),
+    };
   });
   return { system: system.name, sessions, ...("value" in ran ? ran.value : ran) };
 }
@@ -219,7 +230,9 @@ for (const sessions of options.sessions) {
 }
 /** @type {import("./lib/report.js").HostileRow[]} */
 const hostileRows = [];
-for (const system of options.hostileCalls > 0 ? options.systems : []) {
+// The names go through a 2025 session, so a stateless system's row would repeat its twin's.
+const hostileSystems = options.systems.filter((system) => system.client === undefined);
+for (const system of options.hostileCalls > 0 ? hostileSystems : []) {
   process.stdout.write(`${system.name}, hostile names…\n`);
   hostileRows.push(await benchHostile(system, options, commands));
 }

@@ -18,6 +18,8 @@ export class McpSession {
     this.sessionId = undefined;
     this.protocolVersion = PROTOCOL_VERSION;
     this.nextId = 1;
+    /** @type {Record<string, string> | undefined} a POST's headers, built once the session is open */
+    this.postHeaders = undefined;
   }
 
   /** Initializes the session and sends notifications/initialized. */
@@ -29,6 +31,7 @@ export class McpSession {
     });
     this.sessionId = response.headers.get("mcp-session-id") ?? undefined;
     this.protocolVersion = result.protocolVersion ?? PROTOCOL_VERSION;
+    this.postHeaders = { ...this.#headers(), "content-type": "application/json" };
     const notified = await this.#post({ jsonrpc: "2.0", method: "notifications/initialized" });
     await notified.arrayBuffer();
     if (!notified.ok) throw new Error(`notifications/initialized: HTTP ${notified.status}`);
@@ -82,7 +85,7 @@ export class McpSession {
   #post(message) {
     return fetch(this.url, {
       method: "POST",
-      headers: { ...this.#headers(), "content-type": "application/json" },
+      headers: this.postHeaders ?? { ...this.#headers(), "content-type": "application/json" },
       body: JSON.stringify(message),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });

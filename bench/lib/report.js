@@ -20,6 +20,8 @@
  * @property {import("../load.js").LoadResult} [result] absent when the system did not run
  * @property {{ mainMb: number, treeMb: number }} [rss]
  * @property {number} [cpuUsPerCall] CPU time of the system's main process per call, in µs
+ * @property {number} [echoServersStarted] stdio echo servers the system started in the row,
+ *   the readiness probe's included
  * @property {string} [note] why there is no result
  *
  * @typedef {object} HostileRow
@@ -39,6 +41,7 @@ const HEADER = [
   "CPU µs/call",
   "Peak RSS MB",
   "Peak RSS MB incl. children",
+  "Echo servers started",
 ];
 
 const HOSTILE_HEADER = [
@@ -79,7 +82,23 @@ export function renderReport(context, rows, hostileRows, commands) {
     "its row and gatehouse's is what enforcement costs. gatehouse 2 targets multiplexes two echo",
     "servers per session with `prefixMode: never` (the first call lists both to find `echo`):",
     "its row against gatehouse's is what multiplexing costs.",
+    "",
+    "gatehouse stateless is gatehouse's very config loaded by MCP 2026-07-28 clients: each of",
+    "its Sessions is a caller without a session, whose every call is a POST of its own (no",
+    "initialize; version and capabilities in `params._meta`, `Mcp-Method` and `Mcp-Name`",
+    "headers), sent in the same closed loop as the 2025 calls. Gatehouse relays it through a",
+    "bridge session it holds toward the target, pooled per caller (all callers here are the",
+    "same anonymous one): one session per call in flight, reused, at most 8. Each caller's",
+    "first call goes before the clock, as a 2025 session's initialize does, since it is what",
+    "starts a bridge session. Its row against gatehouse's is what serving stateless callers",
+    "costs. Echo servers started counts every stdio echo server a system started during its",
+    "row, the readiness probe's included (each appends its pid to a file as it starts, so",
+    "short-lived ones count too): a 2025 gateway starts one per session (the probe's session",
+    "is closed), a stateless row one per bridge session (the probe's is reused); one per call",
+    "would show here as thousands.",
   ];
+  const stateless = statelessComparison(rows);
+  if (stateless.length > 0) lines.push("", ...stateless);
   if (hostileRows.length > 0) {
     lines.push(
       "",
@@ -91,7 +110,8 @@ export function renderReport(context, rows, hostileRows, commands) {
       "not matter (an unknown-tool error, a refusal). RSS is the system's main process: before",
       "the first name, at its peak, and 2 s after the last answer. Log MB is what the system",
       "wrote to stdout and stderr meanwhile. gatehouse+auth refuses every name with",
-      "mcpAuthorization, so each one is a denial in its log.",
+      "mcpAuthorization, so each one is a denial in its log. gatehouse stateless has no row",
+      "here: the names go through a 2025 session, which would repeat gatehouse's row.",
     );
   }
   const errorNotes = rows.filter((row) => row.result?.firstError);
@@ -106,12 +126,40 @@ export function renderReport(context, rows, hostileRows, commands) {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * One line per session count where both ran: gatehouse stateless against gatehouse, from this
+ * run's numbers, with what it started per call.
+ * @param {Row[]} rows
+ */
+function statelessComparison(rows) {
+  const lines = [];
+  for (const row of rows) {
+    if (row.system !== "gatehouse stateless" || !row.result) continue;
+    const twin = rows.find(
+      (other) => other.system === "gatehouse" && other.sessions === row.sessions,
+    );
+    if (!twin?.result) continue;
+    const ratio = row.result.callsPerSecond / twin.result.callsPerSecond;
+    const callers = `${row.sessions} caller${row.sessions === 1 ? "" : "s"}`;
+    lines.push(
+      `- ${callers}: gatehouse stateless ${fixed(row.result.callsPerSecond, 0)} calls/s, ` +
+        `gatehouse ${fixed(twin.result.callsPerSecond, 0)} (${fixed(ratio * 100, 0)} %); ` +
+        `CPU µs/call ${fixed(row.cpuUsPerCall ?? NaN, 0)} ` +
+        `(gatehouse ${fixed(twin.cpuUsPerCall ?? NaN, 0)}); echo servers started ` +
+        `${row.echoServersStarted ?? "–"} for ${row.result.calls} measured calls ` +
+        `(gatehouse ${twin.echoServersStarted ?? "–"}); peak RSS incl. children ` +
+        `${fixed(row.rss?.treeMb ?? NaN, 1)} MB (gatehouse ${fixed(twin.rss?.treeMb ?? NaN, 1)} MB).`,
+    );
+  }
+  return lines.length > 0 ? ["In this run:", "", ...lines] : [];
+}
+
 /** @param {Row[]} rows */
 export function renderTable(rows) {
   const body = rows.map((row) => {
     const { result, rss } = row;
     if (!result || !rss) {
-      return [row.system, row.sessions, row.note ?? "", "–", "–", "–", "–", "–", "–"];
+      return [row.system, row.sessions, row.note ?? "", "–", "–", "–", "–", "–", "–", "–"];
     }
     return [
       row.system,
@@ -123,6 +171,7 @@ export function renderTable(rows) {
       fixed(row.cpuUsPerCall ?? NaN, 0),
       fixed(rss.mainMb, 1),
       fixed(rss.treeMb, 1),
+      row.echoServersStarted ?? "–",
     ];
   });
   return markdownTable(HEADER, body);

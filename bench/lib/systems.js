@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBenchIssuer } from "./bench-issuer.js";
+import { StatelessCaller } from "./stateless-caller.js";
 
 export const REPO_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const ECHO_SERVER = join(REPO_DIR, "bench/echo-server.js");
@@ -14,8 +15,10 @@ const benchIssuer = await createBenchIssuer();
  * @typedef {object} System
  * @property {string} name
  * @property {string} entry the script to run; the system is skipped when it does not exist
- * @property {(port: number, workDir: string) => string[]} args arguments after the entry
+ * @property {(port: number, workDir: string, tally: string) => string[]} args arguments after
+ *   the entry; every stdio echo server it starts gets `--tally <tally>`, to be counted
  * @property {string} [bearer] the token every session sends
+ * @property {import("../load.js").Client} [client] what loads it; McpSession (2025) if absent
  */
 
 /** @type {System[]} */
@@ -28,14 +31,26 @@ export const SYSTEMS = [
   {
     name: "gatehouse",
     entry: join(REPO_DIR, "bin/gatehouse.js"),
-    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir, "")],
+    args: (port, workDir, tally) => ["-f", writeGatehouseConfig(port, workDir, tally, "")],
+  },
+  {
+    // The very config of `gatehouse`, loaded by 2026-07-28 callers: each call a POST of its
+    // own, without initialize or session, relayed through the bridge sessions Gatehouse pools
+    // per caller (one per call in flight, at most 8).
+    name: "gatehouse stateless",
+    entry: join(REPO_DIR, "bin/gatehouse.js"),
+    args: (port, workDir, tally) => ["-f", writeGatehouseConfig(port, workDir, tally, "")],
+    client: StatelessCaller,
   },
   {
     // The same relay enforcing: every call verifies an ES256 token (cached after the first)
     // and passes three CEL rules.
     name: "gatehouse+auth",
     entry: join(REPO_DIR, "bin/gatehouse.js"),
-    args: (port, workDir) => ["-f", writeGatehouseConfig(port, workDir, benchIssuer.policies)],
+    args: (port, workDir, tally) => [
+      "-f",
+      writeGatehouseConfig(port, workDir, tally, benchIssuer.policies),
+    ],
     bearer: benchIssuer.token,
   },
   {
@@ -43,16 +58,16 @@ export const SYSTEMS = [
     // its first call lists both to find which one offers `echo`.
     name: "gatehouse 2 targets",
     entry: join(REPO_DIR, "bin/gatehouse.js"),
-    args: (port, workDir) => [
+    args: (port, workDir, tally) => [
       "-f",
-      writeGatehouseConfig(port, workDir, "  prefixMode: never\n", ["echo", "other"]),
+      writeGatehouseConfig(port, workDir, tally, "  prefixMode: never\n", ["echo", "other"]),
     ],
   },
   {
     // Stateful Streamable HTTP on /mcp is its default; --host keeps it off other interfaces.
     name: "mcp-proxy",
     entry: join(REPO_DIR, "node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs"),
-    args: (port) => [
+    args: (port, _workDir, tally) => [
       "--host",
       "127.0.0.1",
       "--port",
@@ -61,6 +76,8 @@ export const SYSTEMS = [
       NODE,
       ECHO_SERVER,
       "stdio",
+      "--tally",
+      tally,
     ],
   },
   {
@@ -68,9 +85,9 @@ export const SYSTEMS = [
     // level logs about eight lines per call, which would measure its logger, not its relay.
     name: "supergateway",
     entry: join(REPO_DIR, "node_modules/supergateway/dist/index.js"),
-    args: (port) => [
+    args: (port, _workDir, tally) => [
       "--stdio",
-      [NODE, ECHO_SERVER, "stdio"].map(shellQuote).join(" "),
+      [NODE, ECHO_SERVER, "stdio", "--tally", tally].map(shellQuote).join(" "),
       "--outputTransport",
       "streamableHttp",
       "--stateful",
@@ -86,18 +103,19 @@ export const SYSTEMS = [
  * Writes an agentgateway-format config relaying to the stdio echo server.
  * @param {number} port
  * @param {string} workDir
+ * @param {string} tally the file each echo server adds its process id to
  * @param {string} settings YAML lines for the mcp section (`policies:`, `prefixMode:`), or ""
  * @param {string[]} [tools] one echo server per name, each with its tool under that name
  * @returns {string} the config file's path
  */
-function writeGatehouseConfig(port, workDir, settings, tools = ["echo"]) {
+function writeGatehouseConfig(port, workDir, tally, settings, tools = ["echo"]) {
   const path = join(workDir, `gatehouse-${port}.yaml`);
   // JSON strings are valid YAML scalars, which spares quoting rules for paths.
   const targets = tools.map(
     (tool) => `  - name: ${tool}
     stdio:
       cmd: ${JSON.stringify(NODE)}
-      args: [${JSON.stringify(ECHO_SERVER)}, stdio, --tool, ${tool}]
+      args: [${JSON.stringify(ECHO_SERVER)}, stdio, --tool, ${tool}, --tally, ${JSON.stringify(tally)}]
 `,
   );
   const yaml = `mcp:

@@ -1,5 +1,6 @@
 // Waits until a freshly started system answers MCP: a whole session that gets an echo back
-// proves the chain down to the echo server is up, not just the listening socket.
+// proves the chain down to the echo server is up, not just the listening socket. The probe is
+// the client the system is loaded with, so that it starts nothing that client would not.
 import { setTimeout as sleep } from "node:timers/promises";
 import { describeError } from "./describe-error.js";
 import { McpSession } from "./mcp-session.js";
@@ -12,14 +13,15 @@ const PROBE_TEXT = "ready?";
  * @param {import("./managed-process.js").ManagedProcess} managed
  * @param {number} timeoutMs
  * @param {string} [bearer]
+ * @param {import("../load.js").Client} [Client]
  */
-export async function waitUntilAnswering(url, managed, timeoutMs, bearer) {
+export async function waitUntilAnswering(url, managed, timeoutMs, bearer, Client = McpSession) {
   const deadline = Date.now() + timeoutMs;
   let lastError = "no attempt";
   while (Date.now() < deadline) {
     if (managed.hasExited) throw new Error(`exited (${await managed.exited}) before answering`);
     try {
-      const echoed = await probe(url, bearer);
+      const echoed = await probe(url, bearer, Client);
       if (echoed === PROBE_TEXT) return;
       lastError = `echo answered "${echoed}"`;
     } catch (error) {
@@ -34,10 +36,11 @@ export async function waitUntilAnswering(url, managed, timeoutMs, bearer) {
  * One whole session, closed even when the echo fails, so that failed probes leave no
  * sessions (or, for some peers, processes) behind.
  * @param {string} url
- * @param {string} [bearer]
+ * @param {string | undefined} bearer
+ * @param {import("../load.js").Client} Client
  */
-async function probe(url, bearer) {
-  const session = new McpSession(url, bearer);
+async function probe(url, bearer, Client) {
+  const session = new Client(url, bearer);
   await session.open();
   try {
     return await session.echo(PROBE_TEXT);
