@@ -70,6 +70,13 @@ export class BridgePool {
     this.idle = new IdleSweeper(idleTimeoutMs, () => this.closeIdle());
   }
 
+  /** An idle session of `key`, lent at once; `undefined` when none is idle. */
+  leaseIdle(key: string): BridgeLease | undefined {
+    const entry = this.closed ? undefined : this.entries.get(key);
+    const idle = entry?.idle.pop();
+    return entry && idle ? this.lend(entry, idle) : undefined;
+  }
+
   /**
    * A session of `key` for one call: an idle one, a new one, or the next one freed. A new
    * session initializes the route's targets as a 2025 client declaring `capabilities`.

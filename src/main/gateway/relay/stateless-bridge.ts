@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { PostReply } from "./client-sink";
@@ -87,9 +86,12 @@ export class StatelessBridge {
     if (RequestStateSigner.isOwn(params.requestState)) return this.resume(ex, message, owner);
 
     const origin = callOrigin(ex, 200);
-    const declared = inputCapabilities(envelope.capabilities);
-    const key = `${owner}\u0000${JSON.stringify(declared)}`;
-    const lease = await this.pool.lease(key, ex.route, declared, origin);
+    const asks = inputCapabilityKey(envelope.capabilities);
+    const key = `${owner}\u0000${asks}`;
+    // An idle session is lent at once: most calls need not wait for one, nor for a promise.
+    const lease =
+      this.pool.leaseIdle(key) ??
+      (await this.pool.lease(key, ex.route, inputCapabilities(asks), origin));
     if ("error" in lease) {
       return rejectExchange(ex, 503, ErrorCode.InternalError, lease.error, { id: message.id });
     }
@@ -119,7 +121,6 @@ export class StatelessBridge {
     const reply = new PostReply(ex.res, 1, false, ex.headers);
     const name = message.params?.name ?? message.params?.uri;
     const call = new StatelessCall(
-      randomUUID(),
       message.method as string,
       typeof name === "string" ? name : undefined,
       reply,
@@ -196,20 +197,32 @@ function isPrivate(ex: Exchange): boolean {
 }
 
 /**
- * The capabilities that let a target ask the caller something (sampling, elicitation, roots),
- * reduced to what matters for that: a bridge session declares exactly these to its targets,
- * and callers that declare the same share sessions. Everything else stays out of the key, so
+ * The capabilities that let a target ask the caller something, as letters in a fixed order:
+ * `s`ampling, `r`oots, elicitation in `f`orm and `u`rl mode. Callers that declare the same
+ * share bridge sessions, which declare exactly these to their targets. Nothing else counts, so
  * that a caller cannot open ever more sessions by varying what it declares.
  */
-function inputCapabilities(declared: Capabilities): Capabilities {
-  const capabilities: Capabilities = {};
-  if (declared.sampling !== undefined) capabilities.sampling = {};
-  if (declared.roots !== undefined) capabilities.roots = {};
+function inputCapabilityKey(declared: Capabilities): string {
   const elicitation = declared.elicitation as Capabilities | undefined;
+  let key = declared.sampling !== undefined ? "s" : "";
+  if (declared.roots !== undefined) key += "r";
   if (elicitation !== undefined) {
+    // An empty elicitation capability means form mode, as the spec has it.
+    if (elicitation.form !== undefined || elicitation.url === undefined) key += "f";
+    if (elicitation.url !== undefined) key += "u";
+  }
+  return key;
+}
+
+/** What a bridge session of that key declares to its targets. */
+function inputCapabilities(key: string): Capabilities {
+  const capabilities: Capabilities = {};
+  if (key.includes("s")) capabilities.sampling = {};
+  if (key.includes("r")) capabilities.roots = {};
+  if (key.includes("f") || key.includes("u")) {
     capabilities.elicitation = {
-      ...((elicitation.form !== undefined || elicitation.url === undefined) && { form: {} }),
-      ...(elicitation.url !== undefined && { url: {} }),
+      ...(key.includes("f") && { form: {} }),
+      ...(key.includes("u") && { url: {} }),
     };
   }
   return capabilities;
