@@ -195,22 +195,18 @@ export class BridgePool {
   }
 
   private lend(entry: Entry, session: RelaySession): BridgeLease {
-    let released = false;
-    return {
-      session,
-      initialized: entry.initialized as Record<string, unknown>,
-      release: () => {
-        if (released) return;
-        released = true;
-        if (session.closed) return;
-        if (entry.retired) return void session.close();
-        const next = entry.queue.shift();
-        if (next) return next(session);
-        this.lastUsed.set(session, Date.now());
-        entry.idle.push(session);
-      },
-    };
+    return new Lease(session, entry, this.giveBack);
   }
+
+  /** A lent session comes back: to the next call waiting for one, or to the idle ones. */
+  private readonly giveBack = (entry: Entry, session: RelaySession): void => {
+    if (session.closed) return;
+    if (entry.retired) return void session.close();
+    const next = entry.queue.shift();
+    if (next) return next(session);
+    this.lastUsed.set(session, Date.now());
+    entry.idle.push(session);
+  };
 
   private forget(entry: Entry, session: RelaySession): void {
     entry.size--;
@@ -234,5 +230,28 @@ export class BridgePool {
         this.entries.delete(key);
       }
     }
+  }
+}
+
+/**
+ * A session lent to one call. A class, not an object with a closure: it is made on every
+ * stateless call's path, where closures made per call led V8 to pretenure the call's objects.
+ */
+class Lease implements BridgeLease {
+  readonly initialized: Record<string, unknown>;
+  private released = false;
+
+  constructor(
+    readonly session: RelaySession,
+    private readonly entry: Entry,
+    private readonly giveBack: (entry: Entry, session: RelaySession) => void,
+  ) {
+    this.initialized = entry.initialized as Record<string, unknown>;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.giveBack(this.entry, this.session);
   }
 }

@@ -49,7 +49,7 @@ export async function listen(
     stopListening();
     if (uris.length === 0) return;
     const ended = uris.map((uri) => lease.session.ask("resources/unsubscribe", { uri }, origin));
-    void Promise.all(ended).then(lease.release);
+    void Promise.all(ended).then(() => lease.release());
   });
   const acknowledgement = {
     jsonrpc: "2.0",

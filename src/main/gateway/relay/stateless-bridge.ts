@@ -127,14 +127,13 @@ export class StatelessBridge {
       message.id as string | number,
       envelope,
       {
-        session: lease.session,
         origin,
         owner,
         privateAnswers: isPrivate(ex),
         signer: this.signer,
         waiting: this.waiting,
         waitMs: INPUT_WAIT_MS,
-        release: lease.release,
+        lease,
       },
     );
     lease.session.handle(message, call, origin);

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
+import type { BridgeLease } from "./bridge-pool";
 import type { ClientSink, PostReply } from "./client-sink";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
 import { LOG_LEVELS, type ModernEnvelope } from "./modern-envelope";
 import type { RequestStateSigner } from "./request-state";
-import type { RelaySession } from "./session";
 
 type Params = Record<string, unknown>;
 
@@ -72,7 +72,6 @@ export class StatelessCall implements ClientSink {
     clientId: RpcId,
     private readonly envelope: ModernEnvelope,
     private readonly context: {
-      session: RelaySession;
       origin: CallOrigin;
       owner: string;
       /** The route authenticates or filters: what it answers depends on the caller. */
@@ -80,7 +79,8 @@ export class StatelessCall implements ClientSink {
       signer: RequestStateSigner;
       waiting: WaitingCalls;
       waitMs: number;
-      release(): void;
+      /** The bridge session the call runs in, given back once the target answered. */
+      lease: BridgeLease;
     },
   ) {
     this.reply = this.watch(reply);
@@ -219,7 +219,7 @@ export class StatelessCall implements ClientSink {
   }
 
   private toTarget(answer: RpcMessage): void {
-    this.context.session.handle(answer, undefined, this.context.origin);
+    this.context.lease.session.handle(answer, undefined, this.context.origin);
   }
 
   private watch(reply: PostReply): PostReply {
@@ -259,6 +259,6 @@ export class StatelessCall implements ClientSink {
       this.toTarget(errorResponse(open.id, ErrorCode.InternalError, "the call ended"));
     }
     this.openInputs.clear();
-    this.context.release();
+    this.context.lease.release();
   }
 }
