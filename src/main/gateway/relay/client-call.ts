@@ -40,6 +40,8 @@ export class ClientCall implements ResponseHandler {
   denied = false;
   private waiting = 0;
   private parts: Part[] | undefined;
+  /** The targets a fan-out asked, in order: where each one's part goes. */
+  private asked: Upstream[] | undefined;
   private combine: ((parts: Part[]) => Merged) | undefined;
   private adjust: AdjustResult | undefined;
 
@@ -63,13 +65,18 @@ export class ClientCall implements ResponseHandler {
     upstream.request(this.method, params, this, this.origin.paramHeaders);
   }
 
-  /** Every given target answers, and `combine` makes one answer of all of them. */
+  /**
+   * Every given target answers, and `combine` makes one answer of all of them. The parts keep
+   * the order of the requests (the config's), not of the answers, so that a merged list comes
+   * out the same every time: clients cache it, and models see it in their prompts.
+   */
   fanOut(
     requests: { upstream: Upstream; params: RpcMessage["params"] }[],
     combine: (parts: Part[]) => Merged,
   ): void {
     this.waiting = requests.length;
-    this.parts = [];
+    this.asked = requests.map((request) => request.upstream);
+    this.parts = new Array<Part>(requests.length);
     this.combine = combine;
     for (const { upstream, params } of requests) upstream.request(this.method, params, this);
   }
@@ -85,7 +92,7 @@ export class ClientCall implements ResponseHandler {
       this.done(this, response);
       return;
     }
-    this.parts.push({ target: upstream.name, response });
+    this.parts[(this.asked as Upstream[]).indexOf(upstream)] = { target: upstream.name, response };
     if (--this.waiting > 0) return;
     const merged = (this.combine as (parts: Part[]) => Merged)(this.parts);
     this.done(this, { jsonrpc: "2.0", id: this.id, ...merged });
