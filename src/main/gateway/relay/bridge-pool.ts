@@ -2,6 +2,7 @@ import type { McpBackendSpec } from "../../../shared/config/model";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { IdleSweeper } from "./idle-sweeper";
+import { LATEST_LEGACY_VERSION } from "./modern-envelope";
 import type { RpcMessage } from "./jsonrpc";
 import { RelaySession, type SessionContext } from "./session";
 
@@ -13,8 +14,6 @@ export interface BridgeLease {
   release(): void;
 }
 
-/** How the 2025 handshake toward the targets is made on behalf of stateless callers. */
-const BRIDGE_PROTOCOL_VERSION = "2025-11-25";
 /**
  * Sessions one key may hold; more calls at once wait for one to be free. Each session of a
  * route with stdio targets runs their processes, so this bounds what one caller can start.
@@ -180,7 +179,7 @@ export class BridgePool {
     );
     this.sessions.add(session);
     const params = {
-      protocolVersion: BRIDGE_PROTOCOL_VERSION,
+      protocolVersion: LATEST_LEGACY_VERSION,
       capabilities,
       clientInfo: this.context.gatewayInfo,
     };

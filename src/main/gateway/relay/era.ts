@@ -1,7 +1,7 @@
 import { boundText } from "../../../shared/bounded-text";
 import type { TargetSpec } from "../../../shared/config/model";
 import { ErrorCode, type RpcMessage } from "./jsonrpc";
-import { META, MODERN_VERSION, SERVED_VERSIONS } from "./modern-envelope";
+import { LATEST_LEGACY_VERSION, META, MODERN_VERSION } from "./modern-envelope";
 
 /**
  * The two eras of MCP a target may speak: `modern` (2026-07-28: every request carries its
@@ -18,8 +18,6 @@ const MODERN_ERRORS = new Set<number>([
   ErrorCode.MissingRequiredClientCapability,
   ErrorCode.UnsupportedProtocolVersion,
 ]);
-/** The 2025 revision the gateway speaks when a client's initialize named none. */
-const LATEST_LEGACY_VERSION = SERVED_VERSIONS[1] as string;
 /** How much of a target's list of versions an error message repeats. */
 const VERSIONS_SHOWN_MAX = 200;
 

@@ -5,8 +5,12 @@ import { headerMismatch, headerValue } from "./mcp-headers";
 
 /** The stateless revision: every request carries its version and capabilities in `_meta`. */
 export const MODERN_VERSION = "2026-07-28";
+/** The 2025 revisions, with `initialize` and sessions, newest first. */
+export const LEGACY_VERSIONS: readonly string[] = ["2025-11-25", "2025-06-18", "2025-03-26"];
+/** The newest 2025 revision: the one the gateway speaks where it opens a session itself. */
+export const LATEST_LEGACY_VERSION = LEGACY_VERSIONS[0] as string;
 /** Every revision Gatehouse serves on one endpoint, newest first (the 2025 ones in sessions). */
-export const SERVED_VERSIONS = [MODERN_VERSION, "2025-11-25", "2025-06-18", "2025-03-26"];
+export const SERVED_VERSIONS: readonly string[] = [MODERN_VERSION, ...LEGACY_VERSIONS];
 
 export const META = {
   protocolVersion: "io.modelcontextprotocol/protocolVersion",
@@ -50,7 +54,7 @@ export function isStateless(headers: IncomingHttpHeaders, message: RpcMessage): 
   const meta = message.params?._meta as Record<string, unknown> | undefined;
   if (meta?.[META.protocolVersion] !== undefined) return true;
   const version = headerValue(headers, "mcp-protocol-version");
-  return version !== undefined && !SERVED_VERSIONS.slice(1).includes(version);
+  return version !== undefined && !LEGACY_VERSIONS.includes(version);
 }
 
 /**
