@@ -36,6 +36,17 @@ export const LIST_CHANGES = [
 ] as const;
 
 /**
+ * What a server may ask its client, and the client capability that allows it: in 2025 as a
+ * request of its own, in 2026-07-28 as an entry of an `input_required` result. A map, so that
+ * no method name can find a property every object has.
+ */
+export const INPUT_CAPABILITY: ReadonlyMap<string, string> = new Map([
+  ["elicitation/create", "elicitation"],
+  ["sampling/createMessage", "sampling"],
+  ["roots/list", "roots"],
+]);
+
+/**
  * The capability a target must have declared to be sent a method, as a path into its
  * capabilities. Methods not listed here are not sent to several targets at once.
  */

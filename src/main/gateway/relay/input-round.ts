@@ -1,4 +1,5 @@
 import { boundText } from "../../../shared/bounded-text";
+import { INPUT_CAPABILITY } from "./capabilities";
 import { ErrorCode, errorResponse, type RpcMessage } from "./jsonrpc";
 import type { ResponseHandler, Upstream } from "./upstream";
 
@@ -11,8 +12,6 @@ export const ASKS_FOR_INPUT: ReadonlySet<string> = new Set([
   "resources/read",
 ]);
 
-/** What such a target may ask: a 2025 client is asked the same in a request of its own. */
-const INPUT_METHODS = new Set(["elicitation/create", "sampling/createMessage", "roots/list"]);
 /** How often one request may come back for input before the gateway gives up on it. */
 const MAX_ROUNDS = 8;
 /** Questions in one round: each is a request the client holds open. */
@@ -128,7 +127,7 @@ function unaskable(questions: Params, requestState: unknown): string | undefined
     if (++count > MAX_QUESTIONS) return `asked more than ${MAX_QUESTIONS} questions at once`;
     const question = questions[key] as Params | null;
     const params = question?.params;
-    if (!INPUT_METHODS.has(question?.method as string)) {
+    if (!INPUT_CAPABILITY.has(question?.method as string)) {
       return `asked for input by a method a client does not answer`;
     }
     if (params !== undefined && (typeof params !== "object" || params === null)) {

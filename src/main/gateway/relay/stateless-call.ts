@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BridgeLease } from "./bridge-pool";
+import { INPUT_CAPABILITY } from "./capabilities";
 import type { ClientSink, PostReply } from "./client-sink";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
@@ -7,13 +8,6 @@ import { LOG_LEVELS, type ModernEnvelope } from "./modern-envelope";
 import type { RequestStateSigner } from "./request-state";
 
 type Params = Record<string, unknown>;
-
-/** What a 2025 target may ask its client during a call, and the capability that allows it. */
-const INPUT_CAPABILITY: Readonly<Record<string, string>> = {
-  "elicitation/create": "elicitation",
-  "sampling/createMessage": "sampling",
-  "roots/list": "roots",
-};
 
 /** Results a 2026-07-28 client may cache, and so must be told for how long and for whom. */
 const CACHEABLE = new Set([
@@ -161,7 +155,7 @@ export class StatelessCall implements ClientSink {
    * together go out in one round.
    */
   private askCaller(request: RpcMessage): void {
-    const capability = INPUT_CAPABILITY[request.method as string];
+    const capability = INPUT_CAPABILITY.get(request.method as string);
     if (!capability || this.envelope.capabilities[capability] === undefined) {
       const why = `the caller did not declare the ${capability ?? request.method} capability`;
       return this.toTarget(errorResponse(request.id as RpcId, ErrorCode.MethodNotFound, why));
