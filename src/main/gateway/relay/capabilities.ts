@@ -19,19 +19,27 @@ const ROUTABLE: Capabilities = {
 
 /**
  * The lists whose changes a target announces, where it declared `listChanged` for them: the
- * notification, and how a 2026-07-28 `subscriptions/listen` filter asks for it.
+ * notification, how a 2026-07-28 `subscriptions/listen` filter asks for it, and the kind of
+ * item the list holds.
  */
 export const LIST_CHANGES = [
-  { flag: "toolsListChanged", method: "notifications/tools/list_changed", capability: "tools" },
+  {
+    flag: "toolsListChanged",
+    method: "notifications/tools/list_changed",
+    capability: "tools",
+    kind: "tool",
+  },
   {
     flag: "promptsListChanged",
     method: "notifications/prompts/list_changed",
     capability: "prompts",
+    kind: "prompt",
   },
   {
     flag: "resourcesListChanged",
     method: "notifications/resources/list_changed",
     capability: "resources",
+    kind: "resource",
   },
 ] as const;
 

@@ -3,7 +3,7 @@ import { boundText } from "../../../shared/bounded-text";
 import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
-import { neededCapability, serves } from "./capabilities";
+import { LIST_CHANGES, neededCapability, serves } from "./capabilities";
 import { ClientCall, type AdjustResult, type CallOrigin } from "./client-call";
 import type { ClientSink, SseStream } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
@@ -48,11 +48,9 @@ type FailedTarget = { error: string };
 /** Where a task's result names its task, so that the client sees the id it was given. */
 const RELATED_TASK = "io.modelcontextprotocol/related-task";
 /** The list a target's `list_changed` notification is about. */
-const LIST_CHANGED: Record<string, ItemKind> = {
-  "notifications/tools/list_changed": "tool",
-  "notifications/prompts/list_changed": "prompt",
-  "notifications/resources/list_changed": "resource",
-};
+const LIST_CHANGED: ReadonlyMap<string, ItemKind> = new Map(
+  LIST_CHANGES.map(({ method, kind }) => [method, kind]),
+);
 
 /**
  * One client's MCP session and its connections to every target of the route. The session
@@ -750,7 +748,7 @@ export class RelaySession implements UpstreamEvents {
         if (typeof params.taskId === "string") params.taskId = this.exposeTaskId(upstream, params);
         return this.deliver(upstream, message);
       default: {
-        const changed = LIST_CHANGED[message.method as string];
+        const changed = LIST_CHANGED.get(message.method as string);
         if (!changed) return this.deliver(upstream, message);
         this.directory?.forget(upstream.name, changed);
         return this.changes ? this.changes(message) : this.deliver(upstream, message);
