@@ -7,6 +7,7 @@ import { isRpcMessage, MAX_MESSAGE_BYTES, type RpcId, type RpcMessage } from "./
 import { nameHeader } from "./mcp-headers";
 import { isEventStreamContent, isJsonContent } from "./media-type";
 import { META } from "./modern-envelope";
+import { readBounded } from "./read-bounded";
 import { OversizedEventError, SseDecoder } from "./sse-decoder";
 import { OversizedMessageError } from "./stdio-transport";
 
@@ -173,12 +174,5 @@ async function readAtMost(response: Response, limit: number): Promise<string | u
     return undefined;
   }
   if (!response.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.length;
-    if (size > limit) return undefined; // leaving the loop cancels the body
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString("utf8");
+  return (await readBounded(response.body, limit))?.toString("utf8");
 }

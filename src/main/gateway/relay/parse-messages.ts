@@ -1,8 +1,8 @@
-import type { IncomingMessage } from "node:http";
 import { clientMessageProblem } from "./client-message";
 import { rejectExchange, type Exchange } from "./exchange";
 import { ErrorCode, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import { isJsonContent } from "./media-type";
+import { readBounded } from "./read-bounded";
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -25,7 +25,7 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
     );
     return undefined;
   }
-  const body = await readBody(ex.req);
+  const body = await readBounded(ex.req, MAX_MESSAGE_BYTES);
   if (body === undefined) {
     rejectExchange(
       ex,
@@ -64,15 +64,4 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
     return undefined;
   }
   return { messages: messages as RpcMessage[], batch };
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_MESSAGE_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }
