@@ -14,7 +14,7 @@ const BASE64_SENTINEL = /^=\?base64\?([A-Za-z0-9+/]*={0,2})\?=$/;
 const PLAIN_HEADER_TEXT = /^(?![ \t])[\x20-\x7e\t]*(?<![ \t])$/;
 
 /** The value a mirrored header stands for, or `undefined` when its encoding is broken. */
-export function decodeHeaderValue(raw: string): string | undefined {
+function decodeHeaderValue(raw: string): string | undefined {
   if (!raw.startsWith("=?base64?")) return raw;
   const encoded = BASE64_SENTINEL.exec(raw)?.[1];
   if (encoded === undefined) return undefined;
@@ -27,7 +27,7 @@ export function decodeHeaderValue(raw: string): string | undefined {
  * `value` as a mirrored header carries it: as it is where that is plain header text, else in
  * the Base64 form, which also takes a plain value that would read as that form.
  */
-export function encodeHeaderValue(value: string): string {
+function encodeHeaderValue(value: string): string {
   const plain =
     PLAIN_HEADER_TEXT.test(value) && !(value.startsWith("=?base64?") && value.endsWith("?="));
   return plain ? value : `=?base64?${Buffer.from(value, "utf8").toString("base64")}?=`;
