@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { configSchema } from "../src/shared/config/schema";
+import { configSchema } from "../src/main/config/schema";
 
 export const SCHEMA_FILE = fileURLToPath(
   new URL("../resources/config.schema.json", import.meta.url),

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { TargetSpec } from "../../src/shared/config/model";
-import type { RoutePolicies } from "../../src/shared/config/schema";
+import type { TargetSpec } from "../../src/main/config/model";
+import type { RoutePolicies } from "../../src/main/config/schema";
 import {
   everythingStdio,
   postInitialize,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../src/main/config/load";
-import type { McpBackendSpec, RouteSpec } from "../../src/shared/config/model";
+import type { McpBackendSpec, RouteSpec } from "../../src/main/config/model";
 
 // Configs from agentgateway's own repository (see SOURCES.md there), loaded unchanged.
 const fixtures = new URL("../../../shared/fixtures/agentgateway/", import.meta.url);

@@ -1,4 +1,4 @@
-import type { PrefixMode, TargetSpec } from "../../src/shared/config/model";
+import type { PrefixMode, TargetSpec } from "../../src/main/config/model";
 import { fixture, route, startGateway, stdioTarget } from "../relay/harness";
 import { startPrefixLens } from "./prefix-lens";
 import { runConformance, type ConformanceRunOptions, type ScenarioResult } from "./run-suite";

@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
-import type { McpBackendSpec, RouteSpec, TargetSpec } from "../../src/shared/config/model";
+import type { McpBackendSpec, RouteSpec, TargetSpec } from "../../src/main/config/model";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";

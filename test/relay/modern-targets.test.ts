@@ -8,7 +8,7 @@ import {
   ToolListChangedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { TargetSpec } from "../../src/shared/config/model";
+import type { TargetSpec } from "../../src/main/config/model";
 import {
   connect,
   everythingStdio,

@@ -3,7 +3,7 @@ import {
   StreamableHTTPClientTransport as ModernTransport,
 } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { RoutePolicies } from "../../src/shared/config/schema";
+import type { RoutePolicies } from "../../src/main/config/schema";
 import { testIssuer, type TestIssuer } from "../auth/issuer";
 import {
   connect,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RouteSpec } from "../../src/shared/config/model";
+import type { RouteSpec } from "../../src/main/config/model";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
 import { DenialFile } from "../../src/main/app/ui-denial-file";
 import { RequestLog } from "../../src/main/app/ui-request-log";

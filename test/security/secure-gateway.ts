@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RouteSpec } from "../../src/shared/config/model";
-import type { RoutePolicies } from "../../src/shared/config/schema";
+import type { RouteSpec } from "../../src/main/config/model";
+import type { RoutePolicies } from "../../src/main/config/schema";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";

@@ -1,4 +1,4 @@
-import type { ListenerSpec, RouteSpec } from "../../shared/config/model";
+import type { ListenerSpec, RouteSpec } from "../config/model";
 import type { Gateway } from "../gateway/gateway";
 
 /**

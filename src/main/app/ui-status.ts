@@ -1,4 +1,4 @@
-import type { TargetSpec } from "../../shared/config/model";
+import type { TargetSpec } from "../config/model";
 import type { GatewayStatus, TargetStatus } from "../../shared/ui-api";
 import type { GatehouseService } from "./service";
 import { listenerUrl, routeEndpoint } from "./ui-endpoints";

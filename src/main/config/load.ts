@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument } from "yaml";
-import type { GatewayConfig } from "../../shared/config/model";
-import { configSchema, type RawConfig } from "../../shared/config/schema";
+import type { GatewayConfig } from "./model";
+import { configSchema, type RawConfig } from "./schema";
 import { allowedKeysAt, describeIssue, describeUnknownKey } from "./describe-issue";
 import { expandEnvironment } from "./env";
 import { normalize } from "./normalize";

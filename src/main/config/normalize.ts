@@ -1,4 +1,4 @@
-import { parseDuration } from "../../shared/config/duration";
+import { parseDuration } from "./duration";
 import type {
   GatewayConfig,
   ListenerSpec,
@@ -6,8 +6,8 @@ import type {
   PathMatch,
   RouteSpec,
   TargetSpec,
-} from "../../shared/config/model";
-import type { RawConfig, RawMcpBackend, RawTarget } from "../../shared/config/schema";
+} from "./model";
+import type { RawConfig, RawMcpBackend, RawTarget } from "./schema";
 import { formatPath } from "./problems";
 
 /** Reports a problem at a key path of the raw config. */

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GatewayConfig, ListenerSpec, RouteSpec } from "../../shared/config/model";
+import type { GatewayConfig, ListenerSpec, RouteSpec } from "../config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
 import type { Refusal } from "./policies/authenticator";

@@ -1,4 +1,4 @@
-import type { PathMatch } from "../../shared/config/model";
+import type { PathMatch } from "../config/model";
 import type { CompiledListener, CompiledRoute } from "./runtime";
 
 /**

@@ -1,4 +1,4 @@
-import type { GatewayConfig, ListenerSpec, RouteSpec } from "../../shared/config/model";
+import type { GatewayConfig, ListenerSpec, RouteSpec } from "../config/model";
 import type { Authenticator } from "./policies/authenticator";
 import type { RuleSet } from "./policies/cel";
 import type { CompileContext, ConfigPath } from "./policies/compile-context";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { parseDuration } from "../../../shared/config/duration";
-import type { CorsConfig } from "../../../shared/config/schema";
+import { parseDuration } from "../../config/duration";
+import type { CorsConfig } from "../../config/schema";
 
 export type CorsOutcome =
   /** Answer the preflight now with these headers. */

@@ -1,4 +1,4 @@
-import type { JwtAuthConfig } from "../../../shared/config/schema";
+import type { JwtAuthConfig } from "../../config/schema";
 import { Authenticator, type Challenge } from "./authenticator";
 import { quoted } from "./bearer";
 import type { CompileContext, ConfigPath } from "./compile-context";

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { McpAuthenticationConfig } from "../../../shared/config/schema";
+import type { McpAuthenticationConfig } from "../../config/schema";
 import { Authenticator, type Challenge } from "./authenticator";
 import { quoted } from "./bearer";
 import type { CompileContext, ConfigPath } from "./compile-context";

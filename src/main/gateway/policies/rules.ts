@@ -1,4 +1,4 @@
-import type { RuleConfig } from "../../../shared/config/schema";
+import type { RuleConfig } from "../../config/schema";
 import { RuleSet, type RuleScope, type RuleSpec } from "./cel";
 import type { CompileContext, ConfigPath } from "./compile-context";
 

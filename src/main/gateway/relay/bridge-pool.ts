@@ -1,4 +1,4 @@
-import type { McpBackendSpec } from "../../../shared/config/model";
+import type { McpBackendSpec } from "../../config/model";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { IdleSweeper } from "./idle-sweeper";

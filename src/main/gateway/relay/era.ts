@@ -1,5 +1,5 @@
 import { boundText } from "../../../shared/bounded-text";
-import type { TargetSpec } from "../../../shared/config/model";
+import type { TargetSpec } from "../../config/model";
 import { ErrorCode, type RpcMessage } from "./jsonrpc";
 import { LATEST_LEGACY_VERSION, META, MODERN_VERSION } from "./modern-envelope";
 

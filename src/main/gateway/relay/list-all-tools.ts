@@ -1,5 +1,5 @@
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import type { RouteSpec } from "../../../shared/config/model";
+import type { RouteSpec } from "../../config/model";
 import { LogBus } from "../log-bus";
 import { OPEN_ACCESS } from "../policies/caller";
 import type { CallOrigin } from "./client-call";

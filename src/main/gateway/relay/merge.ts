@@ -1,4 +1,4 @@
-import type { FailureMode } from "../../../shared/config/model";
+import type { FailureMode } from "../../config/model";
 import { mergeCapabilities, type Capabilities } from "./capabilities";
 import type { RpcError, RpcMessage } from "./jsonrpc";
 import type { NamedKind, Namespace } from "./namespace";

@@ -1,4 +1,4 @@
-import type { PrefixMode } from "../../../shared/config/model";
+import type { PrefixMode } from "../../config/model";
 
 /** What mcpAuthorization rules are about. */
 export type ItemKind = "tool" | "prompt" | "resource";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { boundText } from "../../../shared/bounded-text";
-import type { McpBackendSpec, TargetSpec } from "../../../shared/config/model";
+import type { McpBackendSpec, TargetSpec } from "../../config/model";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
 import { LIST_CHANGES, neededCapability, serves } from "./capabilities";

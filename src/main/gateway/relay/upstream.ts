@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { boundText } from "../../../shared/bounded-text";
-import type { TargetSpec } from "../../../shared/config/model";
+import type { TargetSpec } from "../../config/model";
 import { LIST_CHANGES, type Capabilities } from "./capabilities";
 import { isKnownLegacy, judgeDiscover, rememberEra, type Era } from "./era";
 import { ASKS_FOR_INPUT, InputRound, type InputChannel } from "./input-round";
