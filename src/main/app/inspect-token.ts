@@ -1,6 +1,8 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import type { RouteVerdict, TokenInspection } from "../../shared/ui-api";
-import type { Runtime } from "../gateway/runtime";
+import { jwtAuth } from "../gateway/policies/jwt-auth";
+import { mcpAuthentication } from "../gateway/policies/mcp-authentication";
+import type { CompiledRoute, Runtime } from "../gateway/runtime";
 
 /**
  * Decodes a token and asks every authenticating route of a runtime whether it would accept it,
@@ -17,12 +19,13 @@ export async function inspectToken(token: string, runtime?: Runtime): Promise<To
   }
   for (const listener of runtime?.listeners ?? []) {
     for (const route of listener.routes) {
-      if (route.authenticators.length === 0) continue;
+      const authenticators = tokenAuthenticators(route);
+      if (authenticators.length === 0) continue;
       const verdict: RouteVerdict = {
         route: `${listener.spec.name}/${route.name}`,
         accepted: true,
       };
-      for (const authenticator of route.authenticators) {
+      for (const authenticator of authenticators) {
         const result = await authenticator.verify(token);
         if (!result.ok) {
           Object.assign(verdict, { accepted: false, reason: result.reason });
@@ -34,4 +37,10 @@ export async function inspectToken(token: string, runtime?: Runtime): Promise<To
     }
   }
   return inspection;
+}
+
+/** The route's bearer-token policies, in the order the pipeline runs them. */
+function tokenAuthenticators(route: CompiledRoute) {
+  const oauth = route.find(mcpAuthentication)?.authenticator;
+  return [route.find(jwtAuth), oauth].filter((found) => found !== undefined);
 }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { GatewayConfig } from "../config/model";
-import type { JwtAuthConfig } from "../config/schema";
+import type { JwtAuthConfig } from "../gateway/policies/jwt-auth";
 import { dataDir } from "../keystore/data-dir";
 import { IdentityStore, type Identity } from "../keystore/identities";
 import { Keystore } from "../keystore/keystore";

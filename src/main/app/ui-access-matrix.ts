@@ -1,6 +1,8 @@
 import type { Identity } from "../keystore/identities";
 import type { Access, Caller } from "../gateway/policies/caller";
 import { toCelValue, type CelContext } from "../gateway/policies/cel";
+import { authorization } from "../gateway/policies/authorization";
+import { mcpAuthorization } from "../gateway/policies/mcp-authorization";
 import type { CompiledRoute } from "../gateway/runtime";
 import type { AccessCell, AccessMatrix } from "../../shared/ui-api";
 import type { ListedTool } from "../gateway/relay/list-all-tools";
@@ -30,12 +32,12 @@ export function accessMatrix(
     cells: identities.map((identity) => {
       const access = accessFor(claimsOf(identity), path);
       const context = access.context as CelContext;
-      const admitted = route.authorization?.decide(context);
+      const admitted = route.find(authorization)?.rules.decide(context);
       if (admitted && !admitted.allowed) {
         const refused = { allowed: false, reason: `authorization: ${admitted.reason}` };
         return tools.map(() => refused);
       }
-      const policy = route.mcpAuthorization;
+      const policy = route.find(mcpAuthorization);
       if (!policy) return tools.map(() => OPEN);
       return tools.map(({ target, name }) => {
         const { allowed, reason } = policy.decide(access, "tool", target, name);

@@ -256,7 +256,7 @@ export class UiBackend implements UiApi {
     );
     return Promise.all(
       routes.map(async ({ listener, route }) => {
-        const tools = await gateway.listTools(route.spec).catch((error: unknown) => {
+        const tools = await gateway.listTools(route).catch((error: unknown) => {
           const reason = (error as Error).message;
           throw new Error(`cannot list the tools of route ${route.name}: ${reason}`);
         });

@@ -2,7 +2,16 @@
  * The normalized runtime config: what the gateway runs on, after YAML parsing, `$VAR`
  * expansion, validation and expansion of the `mcp:` shorthand. Both config forms end up here.
  */
+import type { Attachment } from "../gateway/policies/policy";
 import type { RoutePolicies } from "./schema";
+
+/** Policies written at one attachment point, with where they are in the config file. */
+export interface PolicyLayer {
+  attachment: Attachment;
+  /** So that a policy's errors can point at it. */
+  path: (string | number)[];
+  policies: RoutePolicies;
+}
 
 export type PrefixMode = "conditional" | "always" | "never";
 export type FailureMode = "failClosed" | "failOpen";
@@ -17,13 +26,15 @@ export type TargetSpec =
       /** Start the process with only `env`, not the gateway's environment. */
       clearEnv: boolean;
     }
-  | { kind: "mcp"; name: string; url: string }
-  | { kind: "sse"; name: string; url: string };
+  | { kind: "mcp"; name: string; url: string; policies?: PolicyLayer }
+  | { kind: "sse"; name: string; url: string; policies?: PolicyLayer };
 
 export interface McpBackendSpec {
   targets: TargetSpec[];
   prefixMode: PrefixMode;
   failureMode: FailureMode;
+  /** The backend's own policies; they run after the route's. */
+  policies?: PolicyLayer;
 }
 
 export type PathMatch = { kind: "prefix"; value: string } | { kind: "exact"; value: string };
@@ -44,6 +55,8 @@ export interface ListenerSpec {
   name: string;
   address: string;
   port: number;
+  /** The policies of its gateway, then its own: they run before a route is chosen. */
+  policies?: PolicyLayer[];
   routes: RouteSpec[];
 }
 

@@ -101,10 +101,18 @@ function backendSpec(raw: RawMcpBackend, path: PropertyKey[], report: Report): M
     names.add(target.name);
     return targetSpec(target, [...path, "targets", i], report);
   });
+  const { dnsRebindingProtection } = raw;
   return {
     targets,
     prefixMode: raw.prefixMode ?? "conditional",
     failureMode: raw.failureMode ?? "failClosed",
+    ...(dnsRebindingProtection !== undefined && {
+      policies: {
+        attachment: "backend",
+        path: path as (string | number)[],
+        policies: { dnsRebindingProtection },
+      },
+    }),
   };
 }
 

@@ -5,175 +5,29 @@
  * is not here is an error, as in agentgateway (`deny_unknown_fields`).
  */
 import { z } from "zod";
+import type { Attachment } from "../gateway/policies/policy";
+import { dnsRebindingProtection } from "../gateway/policies/dns-rebinding-protection";
+import { POLICY_KINDS, type PolicyConfigs } from "../gateway/policies/registry";
+import { duration, evenBesideOtherProblems, port, stringList } from "./schema-parts";
 
 const GATEHOUSE_ONLY = "Gatehouse only: agentgateway rejects this key.";
 
-const duration = z
-  .string()
-  .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$/, {
-    error: 'expected a duration such as "30s", "5m" or "1h30m"',
-  })
-  .describe("A Go-style duration: 500ms, 30s, 5m, 1h30m.");
-
-const port = z.int().min(1).max(65535);
-
-/**
- * For checks across the keys of one object. zod skips such a check once any key of the object
- * has a problem; this runs it anyway (when there is an object to look at), so that one load
- * reports every problem instead of revealing them one fix at a time.
- */
-const evenBesideOtherProblems = {
-  when: ({ value }: { value: unknown }) =>
-    typeof value === "object" && value !== null && !Array.isArray(value),
-};
-
-const stringList = z.array(z.string());
-
 // ---- policies ----------------------------------------------------------------------------
 
-const cors = z
-  .strictObject({
-    allowCredentials: z.boolean().optional(),
-    allowHeaders: stringList.optional(),
-    allowMethods: stringList.optional(),
-    allowOrigins: stringList.optional().describe('Origins allowed to call; "*" allows any.'),
-    exposeHeaders: stringList.optional(),
-    maxAge: duration.optional(),
-  })
-  .describe("Cross-origin access for browser-based MCP clients (answered preflights, headers).");
-
-const jwks = z
-  .union(
-    [
-      z.string().describe("The JWKS as an inline JSON string."),
-      z.strictObject({
-        file: z.string().describe("Path to a JWKS file, relative to the working directory."),
-      }),
-      z.strictObject({ url: z.url().describe("A URL that serves the JWKS.") }),
-    ],
-    { error: "jwks must be an inline JSON string, {file: <path>} or {url: <URL>}" },
-  )
-  .describe("Where the issuer's public keys are.");
-
-const jwtMode = z
-  .enum(["strict", "optional", "permissive"])
-  .describe(
-    "strict: a valid token is required. optional (the default): no token passes, a bad one fails. permissive: never rejects.",
-  );
-
-const jwtValidationOptions = z.strictObject({
-  requiredClaims: stringList.optional().describe('Claims every token must carry; default ["exp"].'),
-});
-
-const jwtProvider = z.strictObject({
-  issuer: z.string().describe("The `iss` every token must carry."),
-  audiences: stringList.optional().describe("When set, the token's `aud` must name one of these."),
-  jwks,
-  jwtValidationOptions: jwtValidationOptions.optional(),
-});
-
-const jwtAuth = z
-  .strictObject({
-    mode: jwtMode.optional(),
-    issuer: z.string().optional(),
-    audiences: stringList.optional(),
-    jwks: jwks.optional(),
-    jwtValidationOptions: jwtValidationOptions.optional(),
-    providers: z
-      .array(jwtProvider)
-      .min(1)
-      .optional()
-      .describe("Several issuers, each with its keys."),
-  })
-  .superRefine((value, ctx) => {
-    if (value.providers) {
-      for (const key of ["issuer", "audiences", "jwks"] as const) {
-        if (value[key] !== undefined) {
-          ctx.addIssue({
-            code: "custom",
-            path: [key],
-            message: `"${key}" belongs inside each of "providers", not beside it`,
-          });
-        }
-      }
-      return;
+/** The policies that may be written at an attachment point: one optional key per kind. */
+function policiesAt(attachment: Attachment) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const kind of POLICY_KINDS) {
+    if (kind.attachments.includes(attachment) && !("writtenOnBackend" in kind)) {
+      shape[kind.key] = (kind.schema as z.ZodType).optional();
     }
-    for (const key of ["issuer", "jwks"] as const) {
-      if (value[key] === undefined) {
-        ctx.addIssue({
-          code: "custom",
-          path: [],
-          message: `jwtAuth needs "${key}" (or a "providers" list)`,
-        });
-      }
-    }
-  }, evenBesideOtherProblems)
-  .describe("Validate a JWT bearer token against one issuer, or several under `providers`.");
+  }
+  return z.strictObject(shape) as unknown as z.ZodType<PolicyConfigs>;
+}
 
-const rule = z
-  .union(
-    [
-      z.string().describe("A CEL expression; when true, the request is allowed."),
-      z.strictObject({ allow: z.string() }),
-      z.strictObject({ deny: z.string() }),
-      z.strictObject({ require: z.string() }),
-    ],
-    { error: "a rule is a CEL string, or one of {allow: <CEL>}, {deny: <CEL>}, {require: <CEL>}" },
-  )
-  .describe(
-    "Any deny denies; every require must hold; any allow allows; else deny if allows exist.",
-  );
-
-const rules = z.strictObject({ rules: z.array(rule) });
-
-const mcpAuthentication = z
-  .strictObject({
-    issuer: z.string(),
-    audiences: stringList,
-    jwks: jwks.optional(),
-    // partialRecord: a plain record over an enum would demand every provider at once.
-    provider: z
-      .partialRecord(
-        z.enum(["auth0", "keycloak", "okta", "descope", "authentik", "entra"]),
-        z.strictObject({}),
-      )
-      .refine((value) => Object.keys(value).length <= 1, {
-        error: "name one provider, not several",
-      })
-      .optional(),
-    resourceMetadata: z
-      .record(z.string(), z.unknown())
-      .describe("Fields of the RFC 9728 protected-resource metadata."),
-    mode: jwtMode.optional(),
-    jwtValidationOptions: jwtValidationOptions.optional(),
-    clientId: z.string().optional(),
-    clientSecret: z.string().optional(),
-  })
-  .describe("OAuth for MCP clients: serves protected-resource metadata and asks for a token.");
-
-const backendAuth = z
-  .strictObject({
-    passthrough: z
-      .strictObject({})
-      .optional()
-      .describe("Forward the client's validated token to the targets instead of removing it."),
-  })
-  .describe("How the gateway authenticates to its targets.");
-
-export const routePoliciesSchema = z
-  .strictObject({
-    cors: cors.optional(),
-    jwtAuth: jwtAuth.optional(),
-    authorization: rules
-      .optional()
-      .describe("CEL rules for the HTTP request; a denial answers 403."),
-    mcpAuthorization: rules
-      .optional()
-      .describe("CEL rules per tool, prompt and resource; hidden items vanish from lists."),
-    mcpAuthentication: mcpAuthentication.optional(),
-    backendAuth: backendAuth.optional(),
-  })
-  .describe("Policies applied to every request of the route.");
+export const routePoliciesSchema = policiesAt("route").describe(
+  "Policies applied to every request of the route.",
+);
 
 // ---- MCP targets and backends ------------------------------------------------------------
 
@@ -252,7 +106,8 @@ const mcpBackendFields = {
     .enum(["failClosed", "failOpen"])
     .optional()
     .describe("When a target fails: fail the request (failClosed) or serve the others (failOpen)."),
-  dnsRebindingProtection: z.boolean().optional(),
+  // A policy here, written where agentgateway has it: on the backend rather than under policies.
+  dnsRebindingProtection: dnsRebindingProtection.schema.optional(),
 };
 
 const mcpBackend = z.strictObject(mcpBackendFields);
@@ -333,10 +188,6 @@ export const configSchema = z
   .describe("Gatehouse config: agentgateway's local config format.");
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type RoutePolicies = z.infer<typeof routePoliciesSchema>;
+export type RoutePolicies = PolicyConfigs;
 export type RawTarget = z.infer<typeof target>;
 export type RawMcpBackend = z.infer<typeof mcpBackend>;
-export type CorsConfig = z.infer<typeof cors>;
-export type JwtAuthConfig = z.infer<typeof jwtAuth>;
-export type McpAuthenticationConfig = z.infer<typeof mcpAuthentication>;
-export type RuleConfig = z.infer<typeof rule>;

@@ -1,12 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GatewayConfig, ListenerSpec, RouteSpec } from "../config/model";
+import type { GatewayConfig, ListenerSpec } from "../config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
-import type { Refusal } from "./policies/authenticator";
-import { ANONYMOUS, OPEN_ACCESS, type Access, type Caller } from "./policies/caller";
-import { celContext } from "./policies/cel-context";
-import { isLoopbackAddress, loopbackViolation } from "./policies/loopback-guard";
+import { PolicyRequest, type Answer } from "./policies/policy";
 import type { Exchange } from "./relay/exchange";
 import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
@@ -15,6 +12,7 @@ import { StatelessBridge } from "./relay/stateless-bridge";
 import { listAllTools, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
 import { matchRoute } from "./routes";
+import { runSteps } from "./run-steps";
 import {
   compileRuntime,
   type CompiledListener,
@@ -90,7 +88,7 @@ export class Gateway {
    * Every tool of a route's targets, as no policy filters them: an in-process session with open
    * access, closed again. It does not appear in the log.
    */
-  listTools(route: RouteSpec): Promise<ListedTool[]> {
+  listTools(route: CompiledRoute): Promise<ListedTool[]> {
     return listAllTools(route, this.sessionContext);
   }
 
@@ -173,7 +171,10 @@ export class Gateway {
     });
   }
 
-  /** The pipeline: route → loopback guard → CORS → authentication → authorization → relay. */
+  /**
+   * The pipeline: the listener's policies (its gateway's), the route, the route's policies in
+   * the order of their steps, then the relay.
+   */
   private handle(active: ActiveListener, req: IncomingMessage, res: ServerResponse): void {
     const time = Date.now();
     const started = performance.now();
@@ -181,8 +182,7 @@ export class Gateway {
     const queryAt = rawUrl.indexOf("?");
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
     const listener = active.compiled;
-    const hostname = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
-    const route = matchRoute(listener, hostname, path);
+    let route: CompiledRoute | undefined;
 
     const report: Report = (status, fields) =>
       this.options.bus.emit({
@@ -195,51 +195,47 @@ export class Gateway {
         durationMs: performance.now() - started,
         ...fields,
       });
-    const refuse = (status: number, message: string) => {
-      res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(message);
-      report(status, { error: message });
+    const request = new PolicyRequest(req, path);
+    const answer = (reply: Answer) => {
+      res.writeHead(reply.status, { ...request.responseHeaders, ...reply.headers }).end(reply.body);
+      if (reply.reason === undefined) return report(reply.status);
+      const { caller } = request;
+      report(reply.status, {
+        error: reply.body,
+        reason: reply.reason,
+        subject: caller.subject,
+        issuer: caller.issuer,
+        unverifiedSubject: reply.claimed?.subject,
+        unverifiedIssuer: reply.claimed?.issuer,
+        denied: true,
+      });
+    };
+    const refuse = (status: number, message: string) =>
+      answer({ status, headers: { "Content-Type": "text/plain; charset=utf-8" }, body: message });
+    const failed = (error: unknown) => {
+      if (!res.headersSent) refuse(500, `internal error: ${(error as Error).message}`);
+      else res.destroy();
     };
 
     if (this.paused) return refuse(503, "Gatehouse is paused");
-    if (!route) return refuse(404, `no route matches ${path}`);
-    if (isLoopbackAddress(listener.spec.address)) {
-      const violation = loopbackViolation(
-        req,
-        (origin) => route.cors?.allowsOrigin(origin) ?? false,
-      );
-      if (violation) return refuse(403, violation);
-    }
     // Two Authorization headers: node keeps the first, a proxy in front may have checked the
     // other. Which one counts would be a guess, and a guess is no basis to admit anyone.
     if (hasRepeatedAuthorization(req))
       return refuse(400, "send one Authorization header, not several");
-    let headers: Record<string, string> = {};
-    if (route.cors) {
-      const outcome = route.cors.apply(req);
-      if ("preflight" in outcome) {
-        res.writeHead(200, outcome.preflight).end();
-        report(200);
-        return;
-      }
-      headers = outcome.headers;
-    }
-    const metadata = route.mcpAuthentication?.metadata(req, path);
-    if (metadata) {
-      res.writeHead(metadata.status, { ...headers, ...metadata.headers }).end(metadata.body);
-      report(metadata.status);
-      return;
-    }
 
-    const relay = (access: Access) => {
+    const relay = (chosen: CompiledRoute) => {
       const exchange: Exchange = {
         req,
         res,
         listener: active.url,
         path,
         query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
-        route,
-        access,
-        headers,
+        route: chosen,
+        access: {
+          caller: request.caller,
+          context: chosen.readsContext ? request.context() : undefined,
+        },
+        headers: request.responseHeaders,
         sessions: this.sessions,
         stateless: this.stateless,
         sessionContext: this.sessionContext,
@@ -248,57 +244,32 @@ export class Gateway {
       const serve = isLegacySse(exchange) ? serveLegacySse : serveStreamableHttp;
       return serve(exchange);
     };
-    const failed = (error: unknown) => {
-      if (!res.headersSent) refuse(500, `internal error: ${(error as Error).message}`);
-      else res.destroy();
+    const routed = (): void | Promise<void> => {
+      route = matchRoute(
+        listener,
+        (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase(),
+        path,
+      );
+      if (!route) return refuse(404, `no route matches ${path}`);
+      const chosen = route;
+      return then(runSteps(chosen.steps, request), (reply) =>
+        reply ? answer(reply) : relay(chosen),
+      );
     };
-
-    if (route.authenticators.length === 0 && !route.hasRules) {
-      relay(OPEN_ACCESS).catch(failed);
-      return;
+    try {
+      const outcome = then(runSteps(listener.steps, request), (reply) =>
+        reply ? answer(reply) : routed(),
+      );
+      if (outcome instanceof Promise) outcome.catch(failed);
+    } catch (error) {
+      failed(error);
     }
-    admit(route, req, path)
-      .then((admission) => {
-        if ("access" in admission) return relay(admission.access);
-        const { refusal, caller } = admission;
-        res.writeHead(refusal.status, { ...headers, ...refusal.headers }).end(refusal.body);
-        report(refusal.status, {
-          error: refusal.body,
-          reason: refusal.reason,
-          subject: caller.subject,
-          issuer: caller.issuer,
-          unverifiedSubject: refusal.claimed?.subject,
-          unverifiedIssuer: refusal.claimed?.issuer,
-          denied: true,
-        });
-      })
-      .catch(failed);
   }
 }
 
-type Admission = { access: Access } | { refusal: Refusal; caller: Caller };
-
-/** Authentication, then the route's `authorization` rules. */
-async function admit(route: CompiledRoute, req: IncomingMessage, path: string): Promise<Admission> {
-  let caller = ANONYMOUS;
-  for (const authenticator of route.authenticators) {
-    const outcome = await authenticator.authenticate(req);
-    if (outcome.refusal) return { refusal: outcome.refusal, caller };
-    if (outcome.caller !== ANONYMOUS) caller = outcome.caller;
-  }
-  const context = route.hasRules ? celContext(req, path, caller) : undefined;
-  const decision = context && route.authorization?.decide(context);
-  if (decision && !decision.allowed) {
-    const body = "authorization failed";
-    const refusal = {
-      status: 403,
-      headers: { "Content-Type": "text/plain" },
-      body,
-      reason: decision.reason,
-    };
-    return { refusal, caller };
-  }
-  return { access: { caller, context } };
+/** `next(value)`, at once for a value, after it settles for a promise. */
+function then<T, R>(value: T | Promise<T>, next: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 function hasRepeatedAuthorization(req: IncomingMessage): boolean {

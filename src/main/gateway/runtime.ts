@@ -1,15 +1,46 @@
-import type { GatewayConfig, ListenerSpec, RouteSpec } from "../config/model";
-import type { Authenticator } from "./policies/authenticator";
-import type { RuleSet } from "./policies/cel";
+import type {
+  GatewayConfig,
+  ListenerSpec,
+  McpBackendSpec,
+  PolicyLayer,
+  RouteSpec,
+  TargetSpec,
+} from "../config/model";
 import type { CompileContext, ConfigPath } from "./policies/compile-context";
-import { CorsPolicy } from "./policies/cors";
-import { compileJwtAuth } from "./policies/jwt-auth";
-import { compileMcpAuthentication, type McpAuthentication } from "./policies/mcp-authentication";
-import { McpAuthorization } from "./policies/mcp-authorization";
-import { compileRules } from "./policies/rules";
+import {
+  STEPS,
+  type Attachment,
+  type CompiledPolicy,
+  type Fetch,
+  type PolicyCompileContext,
+  type PolicyKind,
+  type PolicyRequest,
+  type StepResult,
+} from "./policies/policy";
+import { KIND_BY_KEY, POLICY_KINDS } from "./policies/registry";
+
+/** One request step of the pipeline: a compiled policy's `handle`. */
+export type PipelineStep = (request: PolicyRequest) => StepResult | Promise<StepResult>;
+
+/** Policies compiled for one point of the pipeline (a listener, or a route with its backend). */
+export interface CompiledPolicies {
+  /** The request steps, in pipeline order. */
+  steps: PipelineStep[];
+  /** Whether any CEL rule will look at the request, so its context is worth building. */
+  readsContext: boolean;
+  /** Whether answers may differ per caller (authentication, rules). */
+  variesByCaller: boolean;
+}
+
+/** What a session is opened for: a backend's targets, reached through their policies. */
+export interface RouteTargets {
+  readonly backend: McpBackendSpec;
+  /** The fetch a session uses for an HTTP target, with the policies that apply to it. */
+  fetchFor(target: TargetSpec, callerToken: () => string | undefined): Fetch;
+}
 
 /** A route with every policy compiled once, when the config loads. */
-export interface CompiledRoute {
+export interface CompiledRoute extends CompiledPolicies, RouteTargets {
   spec: RouteSpec;
   name: string;
   /**
@@ -17,17 +48,11 @@ export interface CompiledRoute {
    * across the listeners of a bind): what the route's sessions belong to.
    */
   key: string;
-  cors: CorsPolicy | undefined;
-  /** jwtAuth, then mcpAuthentication: each must accept the request. */
-  authenticators: Authenticator[];
-  mcpAuthentication: McpAuthentication | undefined;
-  authorization: RuleSet | undefined;
-  mcpAuthorization: McpAuthorization | undefined;
-  /** Whether any CEL rule will look at the request, so its context is worth building. */
-  hasRules: boolean;
+  /** The most specific occurrence of a policy kind on the route or its backend. */
+  find<Compiled>(kind: PolicyKind<string, unknown, Compiled>): Compiled | undefined;
 }
 
-export interface CompiledListener {
+export interface CompiledListener extends CompiledPolicies {
   spec: ListenerSpec;
   routes: CompiledRoute[];
 }
@@ -60,9 +85,15 @@ export interface RuntimeOptions {
   notice?: CompileContext["notice"];
 }
 
+/** A compiled policy with its kind, in the order its layer wrote it. */
+interface Compiled {
+  kind: PolicyKind;
+  policy: CompiledPolicy;
+}
+
 /**
- * Compiles a config into a runtime: CEL programs, key sets, CORS tables. It opens key files
- * and URLs, so it is async, and everything it opened is released if anything fails.
+ * Compiles a config into a runtime: every policy of every attachment point, once. Policies open
+ * key files and URLs, so this is async, and everything opened is released if anything fails.
  */
 export async function compileRuntime(
   config: GatewayConfig,
@@ -76,20 +107,30 @@ export async function compileRuntime(
     warning: (path, message) => warnings.push({ path, message }),
     notice: options.notice ?? (() => undefined),
   };
+  const opened: CompiledPolicy[] = [];
+  const compile = async (layers: PolicyLayer[], listener: ListenerSpec): Promise<Compiled[]> => {
+    const compiled = await compileLayers(layers, { ...ctx, listenerAddress: listener.address });
+    for (const { policy } of compiled) opened.push(policy);
+    return compiled;
+  };
   const listeners = await Promise.all(
-    config.listeners.map(async (spec) => ({
-      spec,
-      routes: await Promise.all(spec.routes.map((route) => compileRoute(route, ctx))),
-    })),
+    config.listeners.map(async (spec): Promise<CompiledListener> => {
+      const [own, routes] = await Promise.all([
+        compile(spec.policies ?? [], spec),
+        Promise.all(spec.routes.map((route) => compileRoute(route, spec, compile))),
+      ]);
+      const compiled = pipeline(own);
+      // A gateway that authenticates makes every route's answers the caller's own.
+      for (const route of routes) route.variesByCaller ||= compiled.variesByCaller;
+      return { spec, routes, ...compiled };
+    }),
   );
   const runtime: Runtime = {
     config,
     listeners,
     warnings,
     close: async () => {
-      const routes = listeners.flatMap((listener) => listener.routes);
-      const authenticators = routes.flatMap((route) => route.authenticators);
-      await Promise.all(authenticators.map((authenticator) => authenticator.close()));
+      await Promise.all(opened.map((policy) => policy.close?.()));
     },
   };
   if (problems.length > 0) {
@@ -99,36 +140,112 @@ export async function compileRuntime(
   return runtime;
 }
 
-async function compileRoute(spec: RouteSpec, ctx: CompileContext): Promise<CompiledRoute> {
-  const { policies, policiesPath: at } = spec;
-  const keepToken = policies.backendAuth?.passthrough !== undefined;
-  const [jwtAuth, mcpAuthentication] = await Promise.all([
-    policies.jwtAuth && compileJwtAuth(policies.jwtAuth, keepToken, [...at, "jwtAuth"], ctx),
-    policies.mcpAuthentication &&
-      compileMcpAuthentication(
-        policies.mcpAuthentication,
-        keepToken,
-        [...at, "mcpAuthentication"],
-        ctx,
-      ),
+async function compileRoute(
+  spec: RouteSpec,
+  listener: ListenerSpec,
+  compile: (layers: PolicyLayer[], listener: ListenerSpec) => Promise<Compiled[]>,
+): Promise<CompiledRoute> {
+  const backendLayer = spec.backend.policies ?? {
+    attachment: "backend",
+    path: [...spec.policiesPath.slice(0, -1), "backend"],
+    policies: {},
+  };
+  const routeLayer: PolicyLayer = {
+    attachment: "route",
+    path: spec.policiesPath,
+    policies: spec.policies,
+  };
+  const targetLayers = spec.backend.targets.flatMap((target) =>
+    target.kind !== "stdio" && target.policies ? [target.policies] : [],
+  );
+  const [compiled, ...perTarget] = await Promise.all([
+    compile([routeLayer, backendLayer], listener),
+    ...targetLayers.map((layer) => compile([layer], listener)),
   ]);
-  const authorization =
-    policies.authorization &&
-    compileRules(policies.authorization, "http", [...at, "authorization"], ctx);
-  const mcpRules =
-    policies.mcpAuthorization &&
-    compileRules(policies.mcpAuthorization, "mcp", [...at, "mcpAuthorization"], ctx);
+  const routeWide = mostSpecific(compiled as Compiled[]);
+  const targetWide = new Map(
+    targetLayers.map((layer, i) => [layer, mostSpecific(perTarget[i] as Compiled[])]),
+  );
   return {
     spec,
     name: spec.name,
-    key: at.join("."),
-    cors: policies.cors && new CorsPolicy(policies.cors),
-    authenticators: [jwtAuth, mcpAuthentication?.authenticator].filter(
-      (authenticator): authenticator is Authenticator => authenticator !== undefined,
-    ),
-    mcpAuthentication: mcpAuthentication || undefined,
-    authorization: authorization || undefined,
-    mcpAuthorization: mcpRules ? new McpAuthorization(mcpRules) : undefined,
-    hasRules: Boolean(authorization || mcpRules),
+    key: spec.policiesPath.join("."),
+    backend: spec.backend,
+    ...pipeline(compiled as Compiled[]),
+    find: <C>(kind: PolicyKind<string, unknown, C>) =>
+      routeWide.get(kind as unknown as PolicyKind) as C | undefined,
+    fetchFor(target, callerToken) {
+      const own = target.kind === "stdio" ? undefined : target.policies;
+      const policies = new Map([...routeWide, ...(own ? (targetWide.get(own) ?? []) : [])]);
+      let wrapped: Fetch = fetch;
+      // The innermost wrapper is applied first: the target's own, then the route's.
+      for (const policy of [...policies.values()].reverse()) {
+        if (policy.wrapFetch) wrapped = policy.wrapFetch(wrapped, callerToken);
+      }
+      return wrapped;
+    },
   };
+}
+
+/**
+ * Compiles the layers that apply to the same requests (a gateway and its listener; a route and
+ * its backend). Each policy sees the others written beside it in these layers, and a kind that
+ * is on by default gets its default where none of them writes it.
+ */
+async function compileLayers(
+  layers: PolicyLayer[],
+  ctx: Omit<PolicyCompileContext, "siblings">,
+): Promise<Compiled[]> {
+  const siblings: Record<string, unknown> = Object.assign({}, ...layers.map((l) => l.policies));
+  const policyCtx: PolicyCompileContext = { ...ctx, siblings };
+  const occurrences: { kind: PolicyKind; config: unknown; path: ConfigPath }[] = [];
+  for (const layer of layers) {
+    for (const [key, config] of Object.entries(layer.policies)) {
+      if (config === undefined) continue;
+      occurrences.push({
+        kind: KIND_BY_KEY.get(key) as PolicyKind,
+        config,
+        path: [...layer.path, key],
+      });
+    }
+    for (const kind of defaultsAt(layer.attachment)) {
+      if (kind.key in siblings) continue;
+      const config = kind.byDefault?.(policyCtx);
+      if (config !== undefined) occurrences.push({ kind, config, path: [...layer.path, kind.key] });
+    }
+  }
+  const compiled = await Promise.all(
+    occurrences.map(async ({ kind, config, path }) => {
+      const policy = await kind.compile(config, path, policyCtx);
+      return policy && { kind, policy };
+    }),
+  );
+  return compiled.filter((entry): entry is Compiled => entry !== undefined);
+}
+
+function defaultsAt(attachment: Attachment): PolicyKind[] {
+  return POLICY_KINDS.filter(
+    (kind) => "byDefault" in kind && kind.attachments.includes(attachment),
+  ) as PolicyKind[];
+}
+
+/** The request steps in pipeline order: by step, then by registry order, then outer layer first. */
+function pipeline(compiled: Compiled[]): CompiledPolicies {
+  const rank = (entry: Compiled) =>
+    STEPS.indexOf(entry.kind.step as (typeof STEPS)[number]) * POLICY_KINDS.length +
+    (POLICY_KINDS as readonly PolicyKind[]).indexOf(entry.kind);
+  const steps = compiled
+    .filter((entry) => entry.kind.step !== undefined && entry.policy.handle)
+    .sort((a, b) => rank(a) - rank(b))
+    .map(({ policy }) => (policy.handle as PipelineStep).bind(policy));
+  return {
+    steps,
+    readsContext: compiled.some(({ policy }) => policy.readsContext),
+    variesByCaller: compiled.some(({ policy }) => policy.variesByCaller),
+  };
+}
+
+/** Each kind once: where it is written at several layers, the innermost wins. */
+function mostSpecific(compiled: Compiled[]): Map<PolicyKind, CompiledPolicy> {
+  return new Map(compiled.map(({ kind, policy }) => [kind, policy]));
 }

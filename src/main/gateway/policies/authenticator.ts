@@ -2,19 +2,13 @@ import type { IncomingMessage } from "node:http";
 import type { KeySource, Rejected, TokenVerifier, Verified } from "./jwt";
 import { bearerToken } from "./bearer";
 import { ANONYMOUS, type Caller } from "./caller";
-import { readClaimedCaller, type ClaimedCaller } from "./jwt/untrusted-token";
+import { readClaimedCaller } from "./jwt/untrusted-token";
+import type { Answer, CompiledPolicy, PolicyRequest, StepResult } from "./policy";
 
 export type JwtMode = "strict" | "optional" | "permissive";
 
 /** A refused request: what the client is told, and the reason for the log. */
-export interface Refusal {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-  reason: string;
-  /** Who a refused token claims its caller is, unverified: for the log only. */
-  claimed?: ClaimedCaller;
-}
+export type Refusal = Answer & { reason: string };
 
 export type AuthOutcome = { caller: Caller; refusal?: undefined } | { refusal: Refusal };
 
@@ -25,15 +19,23 @@ export type Challenge = (reason: string, tokenGiven: boolean, req: IncomingMessa
  * Bearer-token authentication with agentgateway's modes: `strict` wants a valid token;
  * `optional` lets a request without one pass but refuses a bad one; `permissive` never refuses.
  */
-export class Authenticator {
+export class Authenticator implements CompiledPolicy {
+  readonly variesByCaller = true;
+
   constructor(
     private readonly verifier: TokenVerifier,
     private readonly mode: JwtMode,
     private readonly challenge: Challenge,
-    /** `backendAuth.passthrough`: keep the token to forward it to the targets. */
-    private readonly keepToken: boolean,
     private readonly keySources: KeySource[],
   ) {}
+
+  /** A valid token names the caller; passing without one keeps whoever an earlier step named. */
+  async handle(request: PolicyRequest): Promise<StepResult> {
+    const outcome = await this.authenticate(request.req);
+    if (outcome.refusal) return outcome.refusal;
+    if (outcome.caller !== ANONYMOUS) request.caller = outcome.caller;
+    return undefined;
+  }
 
   async authenticate(req: IncomingMessage): Promise<AuthOutcome> {
     const token = bearerToken(req);
@@ -52,7 +54,7 @@ export class Authenticator {
         claims: verdict.claims as Record<string, unknown>,
         subject: verdict.subject,
         issuer: verdict.issuer,
-        token: this.keepToken ? token : undefined,
+        token,
       },
     };
   }

@@ -7,7 +7,7 @@ export interface Caller {
   subject: string | undefined;
   /** The issuer (provider) that vouched for the token. */
   issuer: string | undefined;
-  /** The raw token, kept only to forward it when `backendAuth.passthrough` asks for that. */
+  /** The bearer token it presented: `backendAuth.passthrough` forwards it to the targets. */
   token: string | undefined;
 }
 

@@ -1,6 +1,21 @@
 import type { IncomingMessage } from "node:http";
+import { z } from "zod";
 import { parseDuration } from "../../config/duration";
-import type { CorsConfig } from "../../config/schema";
+import { duration, stringList } from "../../config/schema-parts";
+import { definePolicy, type PolicyRequest, type StepResult } from "./policy";
+
+const corsSchema = z
+  .strictObject({
+    allowCredentials: z.boolean().optional(),
+    allowHeaders: stringList.optional(),
+    allowMethods: stringList.optional(),
+    allowOrigins: stringList.optional().describe('Origins allowed to call; "*" allows any.'),
+    exposeHeaders: stringList.optional(),
+    maxAge: duration.optional(),
+  })
+  .describe("Cross-origin access for browser-based MCP clients (answered preflights, headers).");
+
+export type CorsConfig = z.infer<typeof corsSchema>;
 
 export type CorsOutcome =
   /** Answer the preflight now with these headers. */
@@ -68,6 +83,13 @@ export class CorsPolicy {
     return { preflight: headers };
   }
 
+  handle(request: PolicyRequest): StepResult {
+    const outcome = this.apply(request.req);
+    if ("preflight" in outcome) return { status: 200, headers: outcome.preflight, body: "" };
+    Object.assign(request.responseHeaders, outcome.headers);
+    return undefined;
+  }
+
   /** A configured list, or with "*" what the browser asked for (a literal "*" is void with credentials). */
   private allowed(list: string[] | undefined, requested: string | undefined): string | undefined {
     if (!list?.length) return undefined;
@@ -75,3 +97,11 @@ export class CorsPolicy {
     return requested || (this.config.allowCredentials ? undefined : "*");
   }
 }
+
+export const cors = definePolicy({
+  key: "cors",
+  schema: corsSchema,
+  attachments: ["gateway", "listener", "route"],
+  step: "cors",
+  compile: (config) => new CorsPolicy(config),
+});

@@ -1,30 +1,69 @@
 import type { IncomingMessage } from "node:http";
-import type { McpAuthenticationConfig } from "../../config/schema";
+import { z } from "zod";
+import { stringList } from "../../config/schema-parts";
 import { Authenticator, type Challenge } from "./authenticator";
 import { quoted } from "./bearer";
-import type { CompileContext, ConfigPath } from "./compile-context";
 import { TokenVerifier } from "./jwt";
-import { openProviders } from "./jwt-auth";
+import { jwksSchema, jwtModeSchema, jwtValidationOptionsSchema, openProviders } from "./jwt-auth";
+import {
+  definePolicy,
+  type Answer,
+  type CompiledPolicy,
+  type PolicyRequest,
+  type StepResult,
+} from "./policy";
+
+const mcpAuthenticationSchema = z
+  .strictObject({
+    issuer: z.string(),
+    audiences: stringList,
+    jwks: jwksSchema.optional(),
+    // partialRecord: a plain record over an enum would demand every provider at once.
+    provider: z
+      .partialRecord(
+        z.enum(["auth0", "keycloak", "okta", "descope", "authentik", "entra"]),
+        z.strictObject({}),
+      )
+      .refine((value) => Object.keys(value).length <= 1, {
+        error: "name one provider, not several",
+      })
+      .optional(),
+    resourceMetadata: z
+      .record(z.string(), z.unknown())
+      .describe("Fields of the RFC 9728 protected-resource metadata."),
+    mode: jwtModeSchema.optional(),
+    jwtValidationOptions: jwtValidationOptionsSchema.optional(),
+    clientId: z.string().optional(),
+    clientSecret: z.string().optional(),
+  })
+  .describe("OAuth for MCP clients: serves protected-resource metadata and asks for a token.");
+
+export type McpAuthenticationConfig = z.infer<typeof mcpAuthenticationSchema>;
 
 const WELL_KNOWN = "/.well-known/oauth-protected-resource";
 const MCP_PROTOCOL_VERSION = "2025-06-18";
-
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /**
  * `mcpAuthentication`: OAuth for MCP clients (RFC 9728). The route serves its protected-resource
  * metadata, which names the authorization server, and a refused request points there in its
  * `WWW-Authenticate` header, so clients that speak OAuth discover where to get a token.
  */
-export class McpAuthentication {
+export class McpAuthentication implements CompiledPolicy {
+  readonly variesByCaller = true;
+
   constructor(
     readonly authenticator: Authenticator,
     private readonly config: McpAuthenticationConfig,
   ) {}
+
+  /** Serves the metadata to anyone; every other request must authenticate. */
+  handle(request: PolicyRequest): StepResult | Promise<StepResult> {
+    return this.metadata(request.req, request.path) ?? this.authenticator.handle(request);
+  }
+
+  close(): Promise<void> {
+    return this.authenticator.close();
+  }
 
   /** The metadata document, when the request asks for it; undefined for every other path. */
   metadata(req: IncomingMessage, path: string): Answer | undefined {
@@ -50,43 +89,40 @@ export class McpAuthentication {
   }
 }
 
-export async function compileMcpAuthentication(
-  config: McpAuthenticationConfig,
-  keepToken: boolean,
-  path: ConfigPath,
-  ctx: CompileContext,
-): Promise<McpAuthentication | undefined> {
-  const jwks = config.jwks ?? { url: defaultJwksUrl(config) };
-  const specs = await openProviders([{ ...config, jwks, path }], ctx);
-  if (!specs) return undefined;
-  const challenge: Challenge = (reason, tokenGiven, req) => {
-    const metadata = `${baseUrl(req, config)}${WELL_KNOWN}${requestPath(req)}`;
-    const error = tokenGiven ? `, error="invalid_token", error_description=${quoted(reason)}` : "";
-    return {
-      status: 401,
-      headers: {
-        "Content-Type": "application/json",
-        "WWW-Authenticate": `Bearer resource_metadata=${quoted(metadata)}${error}`,
-      },
-      body: JSON.stringify(
-        tokenGiven
-          ? { error: "invalid_token", error_description: reason }
-          : { error: "unauthorized", error_description: "JWT token required" },
-      ),
-      reason,
+export const mcpAuthentication = definePolicy({
+  key: "mcpAuthentication",
+  schema: mcpAuthenticationSchema,
+  attachments: ["route"],
+  step: "authenticate",
+  async compile(config, path, ctx) {
+    const jwks = config.jwks ?? { url: defaultJwksUrl(config) };
+    const specs = await openProviders([{ ...config, jwks, path }], ctx);
+    if (!specs) return undefined;
+    const challenge: Challenge = (reason, tokenGiven, req) => {
+      const metadata = `${baseUrl(req, config)}${WELL_KNOWN}${requestPath(req)}`;
+      const error = tokenGiven
+        ? `, error="invalid_token", error_description=${quoted(reason)}`
+        : "";
+      return {
+        status: 401,
+        headers: {
+          "Content-Type": "application/json",
+          "WWW-Authenticate": `Bearer resource_metadata=${quoted(metadata)}${error}`,
+        },
+        body: JSON.stringify(
+          tokenGiven
+            ? { error: "invalid_token", error_description: reason }
+            : { error: "unauthorized", error_description: "JWT token required" },
+        ),
+        reason,
+      };
     };
-  };
-  const verifier = new TokenVerifier(specs);
-  const keys = specs.map((spec) => spec.keys);
-  const authenticator = new Authenticator(
-    verifier,
-    config.mode ?? "strict",
-    challenge,
-    keepToken,
-    keys,
-  );
-  return new McpAuthentication(authenticator, config);
-}
+    const verifier = new TokenVerifier(specs);
+    const keys = specs.map((spec) => spec.keys);
+    const authenticator = new Authenticator(verifier, config.mode ?? "strict", challenge, keys);
+    return new McpAuthentication(authenticator, config);
+  },
+});
 
 /** Where identity providers publish their keys, as agentgateway derives it. */
 function defaultJwksUrl(config: McpAuthenticationConfig): string {

@@ -1,6 +1,24 @@
-import type { RuleConfig } from "../../config/schema";
+import { z } from "zod";
 import { RuleSet, type RuleScope, type RuleSpec } from "./cel";
 import type { CompileContext, ConfigPath } from "./compile-context";
+
+const ruleSchema = z
+  .union(
+    [
+      z.string().describe("A CEL expression; when true, the request is allowed."),
+      z.strictObject({ allow: z.string() }),
+      z.strictObject({ deny: z.string() }),
+      z.strictObject({ require: z.string() }),
+    ],
+    { error: "a rule is a CEL string, or one of {allow: <CEL>}, {deny: <CEL>}, {require: <CEL>}" },
+  )
+  .describe(
+    "Any deny denies; every require must hold; any allow allows; else deny if allows exist.",
+  );
+
+export const rulesSchema = z.strictObject({ rules: z.array(ruleSchema) });
+
+export type RuleConfig = z.infer<typeof ruleSchema>;
 
 /** A string rule allows; the object forms say what they do. */
 function ruleSpec(rule: RuleConfig): RuleSpec {

@@ -1,4 +1,5 @@
 import type { McpBackendSpec } from "../../config/model";
+import type { RouteTargets } from "../runtime";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { IdleSweeper } from "./idle-sweeper";
@@ -82,7 +83,7 @@ export class BridgePool {
    */
   async lease(
     key: string,
-    route: { key: string; spec: { backend: McpBackendSpec } },
+    route: { key: string } & RouteTargets,
     capabilities: Capabilities,
     origin: CallOrigin,
   ): Promise<BridgeLease | { error: string }> {
@@ -92,7 +93,7 @@ export class BridgePool {
       const idle = entry.idle.pop();
       if (idle) return this.lend(entry, idle);
       if (entry.size < MAX_SESSIONS_PER_KEY) {
-        const opened = await this.open(entry, route.spec.backend, capabilities, origin);
+        const opened = await this.open(entry, route, capabilities, origin);
         return "error" in opened ? opened : this.lend(entry, opened);
       }
       if (entry.queue.length >= MAX_QUEUED_PER_KEY) {
@@ -144,7 +145,7 @@ export class BridgePool {
     await Promise.all([...this.sessions].map((session) => session.close()));
   }
 
-  private entryFor(key: string, route: { key: string; spec: { backend: McpBackendSpec } }): Entry {
+  private entryFor(key: string, route: { key: string } & RouteTargets): Entry {
     let entry = this.entries.get(key);
     if (!entry) {
       entry = {
@@ -154,7 +155,7 @@ export class BridgePool {
         initialized: undefined,
         listeners: new Set(),
         routeKey: route.key,
-        backend: JSON.stringify(route.spec.backend),
+        backend: JSON.stringify(route.backend),
         retired: false,
       };
       this.entries.set(key, entry);
@@ -164,13 +165,13 @@ export class BridgePool {
 
   private async open(
     entry: Entry,
-    backend: McpBackendSpec,
+    route: RouteTargets,
     capabilities: Capabilities,
     origin: CallOrigin,
   ): Promise<RelaySession | { error: string }> {
     entry.size++;
     const session = new RelaySession(
-      backend,
+      route,
       this.context,
       (closed) => this.forget(entry, closed),
       (message) => {

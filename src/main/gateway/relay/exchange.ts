@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestEvent } from "../../../shared/log-event";
 import type { Access } from "../policies/caller";
+import { mcpAuthorization } from "../policies/mcp-authorization";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode, type RpcId } from "./jsonrpc";
@@ -64,7 +65,7 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
     path: ex.path,
     status,
     access,
-    mcpAuthorization: route.mcpAuthorization,
+    mcpAuthorization: route.find(mcpAuthorization),
     paramHeaders: paramHeaders(ex.req.headers),
   };
 }

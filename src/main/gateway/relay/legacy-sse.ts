@@ -24,9 +24,7 @@ export async function serveLegacySse(ex: Exchange): Promise<void> {
 }
 
 function openSession(ex: Exchange): void {
-  const session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
-    ex.sessions.delete(s),
-  );
+  const session = new RelaySession(ex.route, ex.sessionContext, (s) => ex.sessions.delete(s));
   ex.sessions.add(session, sessionOwner(ex));
   const stream = new SseStream(ex.res, ex.headers, () => void session.close());
   session.attachStream(stream);

@@ -1,7 +1,7 @@
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import type { RouteSpec } from "../../config/model";
 import { LogBus } from "../log-bus";
 import { OPEN_ACCESS } from "../policies/caller";
+import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
 import { RelaySession, type SessionContext } from "./session";
 
@@ -20,12 +20,12 @@ type Result = Record<string, unknown>;
  * process and with open access, so the list is exactly what the relay would merge and expose.
  */
 export async function listAllTools(
-  route: RouteSpec,
+  route: CompiledRoute,
   context: SessionContext,
 ): Promise<ListedTool[]> {
   // A bus of its own: the gateway asking itself is not traffic for the log or the target states.
   const quiet = { ...context, bus: new LogBus() };
-  const session = new RelaySession(route.backend, quiet, () => undefined);
+  const session = new RelaySession(route, quiet, () => undefined);
   const origin: CallOrigin = {
     route: route.name,
     path: "(in process)",

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { boundText } from "../../../shared/bounded-text";
-import type { McpBackendSpec, TargetSpec } from "../../config/model";
+import type { TargetSpec } from "../../config/model";
+import type { RouteTargets } from "../runtime";
 import type { TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
 import { LIST_CHANGES, neededCapability, serves } from "./capabilities";
@@ -78,7 +79,8 @@ export class RelaySession implements UpstreamEvents {
   private nextServerRequestId = 1;
   private nextOwnRequestId = 1;
   /** The caller's latest token, forwarded to HTTP targets under `backendAuth.passthrough`. */
-  private forwardedToken: string | undefined;
+  /** The bearer token the caller presented last, for targets that are sent it. */
+  private callerToken: string | undefined;
   /** What targets sent while the client had no stream open; delivered when one opens. */
   private backlog: RpcMessage[] = [];
   private lastActivity = Date.now();
@@ -89,7 +91,7 @@ export class RelaySession implements UpstreamEvents {
    * `subscriptions/listen` streams, not to the response stream of whichever call is open.
    */
   constructor(
-    private readonly backend: McpBackendSpec,
+    private readonly route: RouteTargets,
     private readonly context: SessionContext,
     private readonly onClosed: (session: RelaySession) => void,
     private readonly changes?: (message: RpcMessage) => void,
@@ -145,7 +147,7 @@ export class RelaySession implements UpstreamEvents {
    */
   handle(message: RpcMessage, reply: ClientSink | undefined, origin: CallOrigin): void {
     this.lastActivity = Date.now();
-    this.forwardedToken = origin.access.caller.token ?? this.forwardedToken;
+    this.callerToken = origin.access.caller.token ?? this.callerToken;
     if (message.method === undefined) return this.answerServerRequest(message);
     if (message.id === undefined) return this.relayNotification(message);
 
@@ -258,14 +260,14 @@ export class RelaySession implements UpstreamEvents {
     }
     this.state = "initializing";
     const outcomes = await Promise.all(
-      this.backend.targets.map((target) => this.startTarget(target, params)),
+      this.route.backend.targets.map((target) => this.startTarget(target, params)),
     );
     if (this.closed) return; // close() stopped every target, and nobody waits for the answer
     const started = outcomes.filter((o): o is StartedTarget => "upstream" in o);
     const failures = outcomes.filter((o): o is FailedTarget => "error" in o).map((o) => o.error);
     if (
       started.length === 0 ||
-      (failures.length > 0 && this.backend.failureMode === "failClosed")
+      (failures.length > 0 && this.route.backend.failureMode === "failClosed")
     ) {
       call.failInternal(failures.join("; "));
       await this.close();
@@ -281,8 +283,8 @@ export class RelaySession implements UpstreamEvents {
       upstream.initialized(result);
       this.byName.set(upstream.name, upstream);
     }
-    const names = this.backend.targets.map((target) => target.name);
-    this.namespace = new Namespace(names, this.backend.prefixMode);
+    const names = this.route.backend.targets.map((target) => target.name);
+    this.namespace = new Namespace(names, this.route.backend.prefixMode);
     if (this.namespace.needsDirectory) {
       this.directory = new TargetDirectory(this.upstreams, (message) =>
         this.context.bus.noticeOnce("error", message),
@@ -301,7 +303,11 @@ export class RelaySession implements UpstreamEvents {
     params: Params | undefined,
   ): Promise<StartedTarget | FailedTarget> {
     this.reportTarget(target.name, "starting");
-    const upstream = new Upstream(target, this, () => this.forwardedToken);
+    const upstream = new Upstream(
+      target,
+      this,
+      this.route.fetchFor(target, () => this.callerToken),
+    );
     this.starting.add(upstream);
     const outcome = await this.handshake(upstream, params);
     if ("error" in outcome) await upstream.close();
@@ -546,7 +552,13 @@ export class RelaySession implements UpstreamEvents {
     const merge = (parts: Part[]) => {
       this.reportUnimplemented(call.method, parts);
       directory?.learnFrom(parts, spec);
-      const merged = mergeLists(parts, spec, this.namespace, this.backend.failureMode, visible);
+      const merged = mergeLists(
+        parts,
+        spec,
+        this.namespace,
+        this.route.backend.failureMode,
+        visible,
+      );
       if (hidden > 0) call.reason = `mcpAuthorization hid ${hidden} of the ${spec.key}`;
       return merged;
     };
@@ -582,7 +594,7 @@ export class RelaySession implements UpstreamEvents {
     }
     call.fanOut(requests, (parts) => {
       this.reportUnimplemented(call.method, parts);
-      return mergeAcknowledgements(parts, this.backend.failureMode);
+      return mergeAcknowledgements(parts, this.route.backend.failureMode);
     });
   }
 
@@ -601,7 +613,7 @@ export class RelaySession implements UpstreamEvents {
     for (const { target, response } of parts) {
       if (response.error?.code !== ErrorCode.MethodNotFound) continue;
       const outcome =
-        this.backend.failureMode === "failOpen"
+        this.route.backend.failureMode === "failOpen"
           ? "its part is left empty (failOpen)"
           : "the answer fails (failClosed)";
       this.context.bus.notice(

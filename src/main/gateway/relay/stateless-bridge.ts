@@ -192,7 +192,7 @@ export class StatelessBridge {
 
 /** A route that authenticates or filters answers each caller for itself. */
 function isPrivate(ex: Exchange): boolean {
-  return ex.route.authenticators.length > 0 || ex.route.mcpAuthorization !== undefined;
+  return ex.route.variesByCaller;
 }
 
 /**

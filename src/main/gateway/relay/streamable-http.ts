@@ -75,9 +75,7 @@ async function post(ex: Exchange): Promise<void> {
       rejectExchange(ex, 400, ErrorCode.InvalidRequest, "initialize must be sent on its own");
       return;
     }
-    session = new RelaySession(ex.route.spec.backend, ex.sessionContext, (s) =>
-      ex.sessions.delete(s),
-    );
+    session = new RelaySession(ex.route, ex.sessionContext, (s) => ex.sessions.delete(s));
     ex.sessions.add(session, sessionOwner(ex));
     created = session.id;
   } else {

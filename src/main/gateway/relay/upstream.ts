@@ -6,6 +6,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { boundText } from "../../../shared/bounded-text";
 import type { TargetSpec } from "../../config/model";
+import type { Fetch } from "../policies/policy";
 import { LIST_CHANGES, type Capabilities } from "./capabilities";
 import { isKnownLegacy, judgeDiscover, rememberEra, type Era } from "./era";
 import { ASKS_FOR_INPUT, InputRound, type InputChannel } from "./input-round";
@@ -88,10 +89,11 @@ export class Upstream {
   constructor(
     readonly target: TargetSpec,
     private readonly events: UpstreamEvents,
-    private readonly credentials: Credentials,
+    /** How HTTP targets are reached: fetch wrapped in the target's policies. */
+    private readonly fetch: Fetch,
   ) {
     this.name = target.name;
-    this.transport = this.attach(createTransport(target, "legacy", credentials));
+    this.transport = this.attach(createTransport(target, "legacy", fetch));
   }
 
   /** Spawns or connects; rejects with a message that says which target failed and why. */
@@ -299,7 +301,7 @@ export class Upstream {
     const previous = this.transport;
     previous.onmessage = previous.onclose = previous.onerror = undefined;
     await previous.close().catch(() => undefined);
-    this.transport = this.attach(createTransport(this.target, era, this.credentials));
+    this.transport = this.attach(createTransport(this.target, era, this.fetch));
     await this.start();
   }
 
@@ -557,24 +559,8 @@ export class Upstream {
   }
 }
 
-/**
- * The client's token for HTTP targets, when `backendAuth.passthrough` keeps it; otherwise the
- * token never leaves the gateway (it authenticated the client to the gateway, not to the target).
- */
-type Credentials = () => string | undefined;
-
-function withCredentials(credentials: Credentials): typeof fetch {
-  return (url, init) => {
-    const token = credentials();
-    if (token === undefined) return fetch(url, init);
-    const headers = new Headers(init?.headers);
-    headers.set("Authorization", `Bearer ${token}`);
-    return fetch(url, { ...init, headers });
-  };
-}
-
 /** The transport to a target in an era: a stdio process speaks either, HTTP has one for each. */
-function createTransport(target: TargetSpec, era: Era, credentials: Credentials): Transport {
+function createTransport(target: TargetSpec, era: Era, fetch: Fetch): Transport {
   switch (target.kind) {
     case "stdio":
       return new StdioTransport({
@@ -590,11 +576,11 @@ function createTransport(target: TargetSpec, era: Era, credentials: Credentials)
       });
     case "mcp":
       return era === "modern"
-        ? new ModernHttpTransport(new URL(target.url), withCredentials(credentials))
+        ? new ModernHttpTransport(new URL(target.url), fetch)
         : new StreamableHTTPClientTransport(new URL(target.url), {
-            fetch: withCredentials(credentials),
+            fetch,
           });
     case "sse":
-      return new SSEClientTransport(new URL(target.url), { fetch: withCredentials(credentials) });
+      return new SSEClientTransport(new URL(target.url), { fetch });
   }
 }

@@ -1,0 +1,148 @@
+import type { IncomingMessage } from "node:http";
+import type { z } from "zod";
+import type { CelContext } from "./cel";
+import { ANONYMOUS, type Caller } from "./caller";
+import { celContext } from "./cel-context";
+import type { CompileContext, ConfigPath } from "./compile-context";
+import type { ClaimedCaller } from "./jwt/untrusted-token";
+
+/**
+ * Where in a config a policy can be written, outermost first: on a gateway, on one of its
+ * listeners, on a route, on the route's MCP backend, on one target of that backend.
+ */
+export type Attachment = "gateway" | "listener" | "route" | "backend" | "target";
+
+/**
+ * The steps of the request pipeline, in the order they run: agentgateway's order. A policy
+ * names its step; the gateway's policies run through every step before the route is chosen,
+ * then the route's and its backend's, each step's route policy before its backend policy.
+ */
+export const STEPS = [
+  /** Refuses requests no policy may see: DNS rebinding. */
+  "guard",
+  /** Answers preflights, and decorates every answer for the browser. */
+  "cors",
+  /** Establishes who is calling (jwtAuth, apiKey, basicAuth, mcpAuthentication), or serves
+   * what a client needs to learn how to (OAuth metadata). */
+  "authenticate",
+  /** Decides whether that caller may make this request: extAuthz, authorization. */
+  "authorize",
+  /** How often: localRateLimit. */
+  "limit",
+  /** Changes the request on its way in: csrf, header modifiers, urlRewrite. */
+  "modify",
+  /** Answers in place of the targets: requestRedirect, directResponse. */
+  "respond",
+] as const;
+export type Step = (typeof STEPS)[number];
+
+/** An answer a policy gives instead of passing the request on. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Set when the answer refuses the caller: why, for the log, which shows it as a denial. */
+  reason?: string;
+  /** Who a refused token claims its caller is, unverified: for the log only. */
+  claimed?: ClaimedCaller;
+}
+
+/**
+ * One request on its way through the pipeline: what the policies read, and what they leave for
+ * the ones after them and for the relay.
+ */
+export class PolicyRequest {
+  private callerSoFar: Caller = ANONYMOUS;
+  private cel: CelContext | undefined;
+  /** Headers every answer to this request carries: CORS, rate limits, header modifiers. */
+  readonly responseHeaders: Record<string, string> = {};
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly path: string,
+  ) {}
+
+  /** Who is calling, as far as the authentication steps so far established it. */
+  get caller(): Caller {
+    return this.callerSoFar;
+  }
+
+  /** An authentication step vouches for a caller; CEL rules after it see this one. */
+  set caller(caller: Caller) {
+    this.callerSoFar = caller;
+    this.cel = undefined;
+  }
+
+  /** What CEL rules see of the request; built once, on first use, and shared by every rule. */
+  context(): CelContext {
+    return (this.cel ??= celContext(this.req, this.path, this.callerSoFar));
+  }
+}
+
+/** What a request step does: pass (undefined), or answer in place of everything after it. */
+export type StepResult = Answer | undefined;
+
+/** `fetch` as the relay calls HTTP targets; a target policy wraps it. */
+export type Fetch = typeof fetch;
+
+/** A policy compiled from its config, once per load: what it contributes, where. */
+export interface CompiledPolicy {
+  /** Runs for every request at the policy's step. */
+  handle?(request: PolicyRequest): StepResult | Promise<StepResult>;
+  /** Whether `handle` (or the relay, for this policy) reads the request's CEL context. */
+  readonly readsContext?: boolean;
+  /** Whether answers may differ from one caller to the next, so must not be shared in caches. */
+  readonly variesByCaller?: boolean;
+  /**
+   * Wraps the fetch that reaches HTTP targets: credentials, headers, TLS, time limits, retries.
+   * Route policies wrap outermost, target policies innermost. `callerToken` is the bearer token
+   * the session's caller presented last, for the policies that forward it.
+   */
+  wrapFetch?(next: Fetch, callerToken: () => string | undefined): Fetch;
+  /** Releases what it holds (key refreshers, connections) when a reload replaces it. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A kind of policy: its key in the config, the schema of its value, where it may be written,
+ * where it runs, and how it compiles. Adding a policy is one such definition (one file) and one
+ * line in the registry.
+ */
+export interface PolicyKind<Key extends string = string, Config = unknown, Compiled = unknown> {
+  readonly key: Key;
+  readonly schema: z.ZodType<Config>;
+  readonly attachments: readonly Attachment[];
+  /** Where `handle` runs; policies that only wrap fetch or serve the relay have no step. */
+  readonly step?: Step;
+  /**
+   * Set for the few policies agentgateway has as a key of the MCP backend itself rather than
+   * under its `policies`.
+   */
+  readonly writtenOnBackend?: true;
+  /** The config it has where none is written, if it is on by default. */
+  byDefault?(ctx: PolicyCompileContext): Config | undefined;
+  /**
+   * Compiles one occurrence; problems go to `ctx` at `path` (undefined then). `siblings` are
+   * the other policies written beside it, for the few that depend on one another.
+   */
+  compile(
+    config: Config,
+    path: ConfigPath,
+    ctx: PolicyCompileContext,
+  ): (Compiled & CompiledPolicy) | undefined | Promise<(Compiled & CompiledPolicy) | undefined>;
+}
+
+/** What compiling a policy may need: the general context, and what is written beside it. */
+export interface PolicyCompileContext extends CompileContext {
+  /** The other policies of the same attachment point, as written. */
+  siblings: Readonly<Record<string, unknown>>;
+  /** The address the listener binds: some defaults differ for loopback-only listeners. */
+  listenerAddress: string;
+}
+
+/** Declares a policy kind, keeping its key and config types for the registry and schema. */
+export function definePolicy<const Key extends string, Config, Compiled>(
+  kind: PolicyKind<Key, Config, Compiled>,
+): PolicyKind<Key, Config, Compiled> {
+  return kind;
+}
