@@ -52,6 +52,7 @@ const FOREIGN_ORIGINS = [
 
 let gw: TestGateway;
 let withNullOrigin: TestGateway;
+let unprotected: TestGateway;
 let admin: AdminServer;
 
 beforeAll(async () => {
@@ -59,10 +60,20 @@ beforeAll(async () => {
   withNullOrigin = await startGateway([
     route({ targets: [everythingStdio()] }, { policies: { cors: { allowOrigins: ["null"] } } }),
   ]);
+  unprotected = await startGateway([
+    route({
+      targets: [everythingStdio()],
+      policies: {
+        attachment: "backend",
+        path: ["mcp"],
+        policies: { dnsRebindingProtection: false },
+      },
+    }),
+  ]);
   admin = await startAdminServer({ port: 0, jwksPath: "/nonexistent/jwks.json" });
 });
 afterAll(async () => {
-  await Promise.all([gw?.close(), withNullOrigin?.close(), admin?.close()]);
+  await Promise.all([gw?.close(), withNullOrigin?.close(), unprotected?.close(), admin?.close()]);
 });
 
 const post = (url: string, headers: Record<string, string>) =>
@@ -98,6 +109,55 @@ describe("the MCP listener on 127.0.0.1", () => {
 
   it("Origin null passes where the route's cors lists it", async () => {
     expect((await post(withNullOrigin.url, { Origin: "null" })).status).toBe(200);
+  });
+
+  it("logs a refusal as a denial, with the reason", async () => {
+    await post(gw.url, { Host: "logged.evil.example" });
+    const refused = gw.requests().find((event) => event.reason?.includes("logged.evil"));
+    expect(refused).toMatchObject({
+      denied: true,
+      status: 403,
+      reason: expect.stringContaining('host "logged.evil.example" is not allowed'),
+    });
+  });
+});
+
+describe("dnsRebindingProtection: false, written on the MCP backend", () => {
+  it("serves foreign host names and origins, as the config asks", async () => {
+    const answer = await post(unprotected.url, {
+      Host: "evil.example",
+      Origin: "https://evil.example",
+    });
+    expect(answer.status).toBe(200);
+  });
+
+  it("says so when the config loads", async () => {
+    const warnings = await unprotected.gateway.apply({
+      listeners: [
+        {
+          name: "test",
+          address: "127.0.0.1",
+          port: 0,
+          routes: [
+            route({
+              targets: [everythingStdio()],
+              policies: {
+                attachment: "backend",
+                path: ["mcp"],
+                policies: { dnsRebindingProtection: false },
+              },
+            }),
+          ],
+        },
+      ],
+      sessionIdleMs: 60_000,
+    });
+    expect(warnings).toEqual([
+      {
+        path: ["mcp", "dnsRebindingProtection"],
+        message: expect.stringContaining("DNS-rebinding protection is off"),
+      },
+    ]);
   });
 });
 
