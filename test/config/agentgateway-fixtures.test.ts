@@ -29,6 +29,7 @@ const backend: McpBackendSpec = {
   targets: [{ kind: "mcp", name: "mcp2", url: "http://localhost:3001/mcp" }],
   prefixMode: "conditional",
   failureMode: "failClosed",
+  statefulMode: "stateful",
 };
 
 describe("agentgateway's example configs", () => {

@@ -37,6 +37,7 @@ describe("resources/default-config.yaml", () => {
                 ],
                 prefixMode: "conditional",
                 failureMode: "failClosed",
+                statefulMode: "stateful",
               },
             },
           ],

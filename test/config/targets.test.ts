@@ -82,6 +82,7 @@ describe("stdio targets", () => {
       ],
       prefixMode: "conditional",
       failureMode: "failClosed",
+      statefulMode: "stateful",
     });
   });
 });
@@ -144,6 +145,7 @@ describe("the binds form", () => {
               targets: [{ kind: "sse", name: "remote", url: "http://localhost:3002/sse" }],
               prefixMode: "always",
               failureMode: "failOpen",
+              statefulMode: "stateful",
             },
           },
         ],

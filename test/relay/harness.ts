@@ -107,7 +107,12 @@ export function route(
     hostnames: [],
     paths: [],
     policies: {},
-    backend: { prefixMode: "conditional", failureMode: "failClosed", ...backend },
+    backend: {
+      prefixMode: "conditional",
+      failureMode: "failClosed",
+      statefulMode: "stateful",
+      ...backend,
+    },
     ...extra,
   };
 }

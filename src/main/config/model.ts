@@ -15,6 +15,7 @@ export interface PolicyLayer {
 
 export type PrefixMode = "conditional" | "always" | "never";
 export type FailureMode = "failClosed" | "failOpen";
+export type StatefulMode = "stateful" | "stateless";
 
 export type TargetSpec =
   | {
@@ -33,6 +34,8 @@ export interface McpBackendSpec {
   targets: TargetSpec[];
   prefixMode: PrefixMode;
   failureMode: FailureMode;
+  /** Whether 2025 callers get sessions, or every request stands alone. */
+  statefulMode: StatefulMode;
   /** The backend's own policies; they run after the route's. */
   policies?: PolicyLayer;
 }

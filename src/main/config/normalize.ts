@@ -106,6 +106,7 @@ function backendSpec(raw: RawMcpBackend, path: PropertyKey[], report: Report): M
     targets,
     prefixMode: raw.prefixMode ?? "conditional",
     failureMode: raw.failureMode ?? "failClosed",
+    statefulMode: raw.statefulMode ?? "stateful",
     ...(dnsRebindingProtection !== undefined && {
       policies: {
         attachment: "backend",

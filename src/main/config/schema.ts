@@ -93,9 +93,11 @@ const target = z
 const mcpBackendFields = {
   targets: z.array(target).describe("The MCP servers behind this endpoint, multiplexed."),
   statefulMode: z
-    .enum(["stateful"])
+    .enum(["stateful", "stateless"])
     .optional()
-    .describe("Sessions are kept per client (the only mode)."),
+    .describe(
+      "stateful (the default): 2025 callers get a session. stateless: the gateway keeps none, and every request stands alone.",
+    ),
   prefixMode: z
     .enum(["conditional", "always", "never"])
     .optional()

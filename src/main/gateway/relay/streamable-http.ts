@@ -6,9 +6,14 @@ import { acceptsJsonAndEventStream } from "./media-type";
 import { isStateless } from "./modern-envelope";
 import { parseMessages } from "./parse-messages";
 import { RelaySession } from "./session";
+import { NO_SESSIONS, serveSessionless } from "./sessionless";
 
 /** The Streamable HTTP transport (MCP 2025-03-26 and later), as the client sees it. */
 export async function serveStreamableHttp(ex: Exchange): Promise<void> {
+  if (ex.req.method !== "POST" && ex.route.backend.statefulMode === "stateless") {
+    rejectExchange(ex, 405, ErrorCode.InvalidRequest, NO_SESSIONS, { headers: { Allow: "POST" } });
+    return;
+  }
   switch (ex.req.method) {
     case "POST":
       return post(ex);
@@ -67,6 +72,7 @@ async function post(ex: Exchange): Promise<void> {
     });
     return;
   }
+  if (ex.route.backend.statefulMode === "stateless") return serveSessionless(ex, messages, batch);
 
   let session: RelaySession | undefined;
   let created: string | undefined;
