@@ -198,7 +198,9 @@ export class Gateway {
     const request = new PolicyRequest(req, path);
     const answer = (reply: Answer) => {
       res.writeHead(reply.status, { ...request.responseHeaders, ...reply.headers }).end(reply.body);
-      if (reply.reason === undefined) return report(reply.status);
+      if (reply.reason === undefined) {
+        return report(reply.status, reply.error === undefined ? undefined : { error: reply.error });
+      }
       const { caller } = request;
       report(reply.status, {
         error: reply.body,

@@ -43,6 +43,11 @@ export interface Answer {
   body: string;
   /** Set when the answer refuses the caller: why, for the log, which shows it as a denial. */
   reason?: string;
+  /**
+   * Set when the answer reports a failure that is not the caller's doing (a service the policy
+   * depends on did not answer): what went wrong, for the log.
+   */
+  error?: string;
   /** Who a refused token claims its caller is, unverified: for the log only. */
   claimed?: ClaimedCaller;
 }
