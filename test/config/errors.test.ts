@@ -272,7 +272,7 @@ mcp:
       keycloak: {},
     });
     expect(problemsOf(config("{keycloak: {}, okta: {}}"))).toEqual([
-      "config.yaml:8:17: mcp.policies.mcpAuthentication.provider: name one provider, not several",
+      "config.yaml:8:17: mcp.policies.mcpAuthentication.provider: name one provider: auth0, keycloak, okta, descope, authentik, entra",
     ]);
   });
 });

@@ -43,6 +43,8 @@ const mcpAuthenticationSchema = z
       .partialRecord(z.enum(PROVIDER_NAMES), z.strictObject({}))
       .refine((value) => Object.keys(value).length === 1, {
         error: `name one provider: ${PROVIDER_NAMES.join(", ")}`,
+        // An unknown provider is reported as such, not again as a missing one.
+        when: (payload) => payload.issues.length === 0,
       })
       .optional()
       .describe(
