@@ -238,6 +238,7 @@ export class Gateway {
           context: chosen.readsContext ? request.context() : undefined,
         },
         headers: request.responseHeaders,
+        deadline: request.deadline,
         sessions: this.sessions,
         stateless: this.stateless,
         sessionContext: this.sessionContext,

@@ -178,9 +178,11 @@ async function compileRoute(
       const own = target.kind === "stdio" ? undefined : target.policies;
       const policies = new Map([...routeWide, ...(own ? (targetWide.get(own) ?? []) : [])]);
       let wrapped: Fetch = fetch;
-      // The innermost wrapper is applied first: the target's own, then the route's.
-      for (const policy of [...policies.values()].reverse()) {
-        if (policy.wrapFetch) wrapped = policy.wrapFetch(wrapped, callerToken);
+      // The innermost wrapper is applied first: the registry's last kind, so its first is
+      // outermost (a retry around each attempt's time limit, credentials and connection).
+      for (let i = POLICY_KINDS.length - 1; i >= 0; i--) {
+        const policy = policies.get(POLICY_KINDS[i] as PolicyKind);
+        if (policy?.wrapFetch) wrapped = policy.wrapFetch(wrapped, callerToken);
       }
       return wrapped;
     },

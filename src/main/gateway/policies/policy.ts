@@ -27,11 +27,12 @@ export const STEPS = [
   "authenticate",
   /** Decides whether that caller may make this request: extAuthz, authorization. */
   "authorize",
-  /** How often: localRateLimit. */
+  /** How often, and for how long: localRateLimit, timeout. */
   "limit",
   /** Changes the request on its way in: csrf, header modifiers, urlRewrite. */
   "modify",
-  /** Answers in place of the targets: requestRedirect, directResponse. */
+  /** Answers in place of the targets, or holds the request first: requestRedirect, delay,
+   * directResponse. */
   "respond",
 ] as const;
 export type Step = (typeof STEPS)[number];
@@ -61,6 +62,14 @@ export class PolicyRequest {
   private cel: CelContext | undefined;
   /** Headers every answer to this request carries: CORS, rate limits, header modifiers. */
   readonly responseHeaders: Record<string, string> = {};
+  /** When the request arrived, as `performance.now()` reads it. */
+  readonly startedAt = performance.now();
+  /**
+   * When the answer must have begun (a `performance.now()` reading), if the route's `timeout`
+   * says so. Steps that wait keep to it, and so does the relay: it answers 504 for the calls
+   * still unanswered then and withdraws them from their targets.
+   */
+  deadline: number | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -100,7 +109,8 @@ export interface CompiledPolicy {
   readonly variesByCaller?: boolean;
   /**
    * Wraps the fetch that reaches HTTP targets: credentials, headers, TLS, time limits, retries.
-   * Route policies wrap outermost, target policies innermost. `callerToken` is the bearer token
+   * Kinds wrap in registry order, the first outermost; a target's own occurrence of a kind
+   * replaces the route's. `callerToken` is the bearer token
    * the session's caller presented last, for the policies that forward it.
    */
   wrapFetch?(next: Fetch, callerToken: () => string | undefined): Fetch;

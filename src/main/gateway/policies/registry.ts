@@ -1,15 +1,22 @@
 import { authorization } from "./authorization";
 import { backendAuth } from "./backend-auth";
+import { backendTLS } from "./backend-tls";
 import { cors } from "./cors";
+import { delay } from "./delay";
 import { dnsRebindingProtection } from "./dns-rebinding-protection";
 import { jwtAuth } from "./jwt-auth";
+import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
 import { mcpAuthorization } from "./mcp-authorization";
 import type { PolicyKind } from "./policy";
+import { retry } from "./retry";
+import { timeout } from "./timeout";
 
 /**
  * Every policy Gatehouse implements. The config schema accepts exactly these keys, each where
- * its kind says it may be written; within one pipeline step they run in this order.
+ * its kind says it may be written; within one pipeline step they run in this order, and the
+ * kinds that wrap the fetch to HTTP targets wrap in it too, the first outermost: a retry around
+ * each attempt's time limit, credentials and TLS connection.
  */
 export const POLICY_KINDS = [
   dnsRebindingProtection,
@@ -18,7 +25,12 @@ export const POLICY_KINDS = [
   mcpAuthentication,
   authorization,
   mcpAuthorization,
+  localRateLimit,
+  retry,
+  timeout,
+  delay,
   backendAuth,
+  backendTLS,
 ] as const;
 
 type Kinds = (typeof POLICY_KINDS)[number];

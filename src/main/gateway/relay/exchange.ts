@@ -22,8 +22,10 @@ export interface Exchange {
   route: CompiledRoute;
   /** Who is calling and what the route's rules see of the request. */
   access: Access;
-  /** Headers every answer carries (CORS). */
+  /** Headers every answer carries (CORS, rate limits). */
   headers: Record<string, string>;
+  /** When the answer must have begun (`PolicyRequest.deadline`), under the route's timeout. */
+  deadline?: number;
   sessions: SessionStore;
   /** Where requests of 2026-07-28 callers, which have no session, are served. */
   stateless: StatelessBridge;

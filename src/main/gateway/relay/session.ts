@@ -645,11 +645,11 @@ export class RelaySession implements UpstreamEvents {
     this.report(call, response.error?.message);
   };
 
-  private report(call: ClientCall, error: string | undefined): void {
+  private report(call: ClientCall, error: string | undefined, status = call.origin.status): void {
     this.context.bus.emit({
       kind: "request",
       time: call.time,
-      status: call.origin.status,
+      status,
       httpMethod: "POST",
       path: call.origin.path,
       route: call.origin.route,
@@ -701,11 +701,31 @@ export class RelaySession implements UpstreamEvents {
 
   /** The client no longer waits for the call: its targets are told to stop working on it. */
   private cancel(call: ClientCall, reason: string): void {
+    this.withdraw(call, reason);
+    call.sink.abandon();
+    this.report(call, `cancelled: ${reason}`);
+  }
+
+  /**
+   * The HTTP request that carried the sink's calls ran out of time (the route's
+   * requestTimeout): each call still open is withdrawn from its targets and answered with the
+   * timeout error. An initialize that times out leaves a session nobody can use: it ends.
+   */
+  timeOut(sink: ClientSink, error: { status: number; code: number; message: string }): void {
+    for (const call of this.calls.values()) {
+      if (call.sink !== sink) continue;
+      this.withdraw(call, error.message);
+      sink.send(errorResponse(call.id, error.code, error.message));
+      this.report(call, error.message, error.status);
+      if (call.method === "initialize") void this.close();
+    }
+  }
+
+  /** Forgets the call and tells its targets to stop working on it. */
+  private withdraw(call: ClientCall, reason: string): void {
     this.calls.delete(call.id);
     if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
     for (const upstream of this.upstreams) upstream.cancel(call, reason);
-    call.sink.abandon();
-    this.report(call, `cancelled: ${reason}`);
   }
 
   /**

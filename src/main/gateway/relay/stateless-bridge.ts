@@ -1,3 +1,4 @@
+import { REQUEST_TIMEOUT } from "../policies/timeout";
 import type { Capabilities } from "./capabilities";
 import type { CallOrigin } from "./client-call";
 import { PostReply } from "./client-sink";
@@ -6,6 +7,7 @@ import { BridgePool, type BridgeLease } from "./bridge-pool";
 import { ErrorCode, type RpcMessage } from "./jsonrpc";
 import { listen } from "./listen-stream";
 import { META, readEnvelope, SERVED_VERSIONS, type ModernEnvelope } from "./modern-envelope";
+import { expireAtDeadline } from "./request-deadline";
 import { RequestStateSigner } from "./request-state";
 import type { SessionContext } from "./session";
 import { StatelessCall } from "./stateless-call";
@@ -137,6 +139,7 @@ export class StatelessBridge {
       },
     );
     lease.session.handle(message, call, origin);
+    expireAtDeadline(ex.res, ex.deadline, () => call.timeOut(REQUEST_TIMEOUT));
   }
 
   /** A retry that carries the gateway's own `requestState`: it continues a waiting call. */
@@ -166,6 +169,7 @@ export class StatelessBridge {
     this.waitingCalls.delete(claims.call);
     const reply = new PostReply(ex.res, 1, false, ex.headers);
     call.resume(reply, message.id as string | number, params.inputResponses);
+    expireAtDeadline(ex.res, ex.deadline, () => call.timeOut(REQUEST_TIMEOUT));
   }
 
   /** The gateway's own answer: the revisions it serves and what its targets can do. */

@@ -103,6 +103,15 @@ export class StatelessCall implements ClientSink {
   }
 
   /**
+   * The HTTP answer now due did not begin in time (the route's requestTimeout): the session
+   * withdraws the call from its target and answers it with `error`, under that status.
+   */
+  timeOut(error: { status: number; code: number; message: string }): void {
+    if (this.reply) this.reply.status = error.status;
+    this.context.lease.session.timeOut(this, error);
+  }
+
+  /**
    * The caller's retry: its answers go to the target's waiting requests, and the call goes on
    * on the retry's HTTP answer. An answer missing is asked again, as the spec advises.
    */

@@ -5,6 +5,8 @@ import { headerMismatch } from "./mcp-headers";
 import { acceptsJsonAndEventStream } from "./media-type";
 import { isStateless } from "./modern-envelope";
 import { parseMessages } from "./parse-messages";
+import { REQUEST_TIMEOUT } from "../policies/timeout";
+import { expireAtDeadline } from "./request-deadline";
 import { RelaySession } from "./session";
 import { NO_SESSIONS, serveSessionless } from "./sessionless";
 
@@ -100,6 +102,11 @@ async function post(ex: Exchange): Promise<void> {
   }
   const reply = new PostReply(ex.res, requests, batch, ex.headers, created);
   for (const message of messages) session.handle(message, reply, origin);
+  const carrier = session;
+  expireAtDeadline(ex.res, ex.deadline, () => {
+    reply.status = REQUEST_TIMEOUT.status;
+    carrier.timeOut(reply, REQUEST_TIMEOUT);
+  });
 }
 
 /** The GET stream carries what the targets send outside of any call (list changes, logging). */
