@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider, { errors } from "oidc-provider";
@@ -71,7 +71,7 @@ const LAYOUTS: Record<Flavour, Layout> = {
  * registration where the flavour has it, authorization code with PKCE, a login and a consent
  * page, and JWT access tokens whose audience is the requested resource (RFC 8707). Entra's
  * stand-in refuses any `resource` but its own, as Entra does (AADSTS9010010), and grants its
- * own audience by default.
+ * own audience by default, and does not send RFC 9207's `iss` with the code, as Entra does not.
  */
 export async function startAuthorizationServer(
   flavour: Flavour,
@@ -118,6 +118,11 @@ export async function startAuthorizationServer(
       },
     },
   });
+  if (entra) {
+    provider.on("authorization.success", (_ctx, response) => {
+      delete (response as { iss?: string }).iss;
+    });
+  }
   const serve = provider.callback();
   const requests: AuthorizationServer["requests"] = [];
 
@@ -130,6 +135,7 @@ export async function startAuthorizationServer(
       path = "/.well-known/openid-configuration";
     } else if (entra && path === `${layout.issuerPath}/.well-known/openid-configuration`) {
       path = `${layout.mount}/.well-known/openid-configuration`;
+      describeAsEntra(res);
     }
     if (!path.startsWith(layout.mount)) {
       res.writeHead(404).end();
@@ -150,4 +156,20 @@ export async function startAuthorizationServer(
         http.closeAllConnections();
       }),
   };
+}
+
+/**
+ * Entra's discovery document says less than oidc-provider's: not that it takes PKCE's S256
+ * (it does), nor that it sends RFC 9207's `iss` with the code (it does not).
+ */
+function describeAsEntra(res: ServerResponse): void {
+  const end = res.end.bind(res) as (body: string) => ServerResponse;
+  res.end = ((body: Buffer | string) => {
+    const document = JSON.parse(body.toString()) as Record<string, unknown>;
+    delete document.code_challenge_methods_supported;
+    delete document.authorization_response_iss_parameter_supported;
+    const text = JSON.stringify(document);
+    res.setHeader("content-length", Buffer.byteLength(text));
+    return end(text);
+  }) as ServerResponse["end"];
 }

@@ -1,12 +1,16 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
-import { EVERYTHING, freePort } from "../relay/harness";
+import { startNode22ToolOnTerminal } from "../node22-tools/run";
+import { EVERYTHING, freePort, waitFor } from "../relay/harness";
 import {
   ENTRA_AUDIENCE,
   startAuthorizationServer,
@@ -90,8 +94,8 @@ async function signInAndListTools(
     UnauthorizedError,
   );
   expect(oauth.authorizationUrl).toBeDefined();
-  const code = await signIn(oauth.authorizationUrl as URL);
-  await first.finishAuth(code);
+  const back = await signIn(oauth.authorizationUrl as URL);
+  await first.finishAuth(back.searchParams.get("code") as string);
   const client = new Client({ name: "t", version: "1" });
   await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: oauth }));
   const { tools } = await client.listTools();
@@ -99,10 +103,25 @@ async function signInAndListTools(
   return { tools: tools.map((tool) => tool.name), oauth };
 }
 
+/**
+ * The app registration Entra knows: a confidential client, whose secret the gateway adds. Its
+ * redirect URI is on the loopback address, where any port matches (RFC 8252), as in Entra.
+ */
+const ENTRA_APP = {
+  client_id: "gatehouse-app",
+  client_secret: "the-app-secret",
+  token_endpoint_auth_method: "client_secret_post",
+  application_type: "native",
+  redirect_uris: [`${new URL(REDIRECT_URI).protocol}//127.0.0.1/oauth/callback`],
+  grant_types: ["authorization_code", "refresh_token"],
+  response_types: ["code"],
+};
+
 const requestsTo = (events: GatewayEvent[], prefix: string) =>
   events.filter((e): e is RequestEvent => e.kind === "request" && e.path.startsWith(prefix));
 
-describe("mcpAuthentication: an MCP client signs in through Gatehouse", () => {
+// A cold start (server-everything, the authorization server) on a busy machine takes seconds.
+describe("mcpAuthentication: an MCP client signs in through Gatehouse", { timeout: 60_000 }, () => {
   it("no provider: the client goes to the issuer itself, found from the gateway's metadata", async () => {
     const { idp, mcpUrl, events } = await start(
       "standard",
@@ -198,16 +217,7 @@ clientSecret: the-app-secret
 resourceMetadata:
   scopesSupported: [mcp:tools]
 `,
-      [
-        {
-          client_id: "gatehouse-app",
-          client_secret: "the-app-secret",
-          token_endpoint_auth_method: "client_secret_post",
-          redirect_uris: [REDIRECT_URI],
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-        },
-      ],
+      [ENTRA_APP],
     );
     const { tools, oauth } = await signInAndListTools(mcpUrl);
     expect(tools).toContain("echo");
@@ -224,4 +234,70 @@ resourceMetadata:
     );
     expect(idp.requests.some((r) => r.path === `/${tenant}/discovery/v2.0/keys`)).toBe(true);
   });
+});
+
+/**
+ * MCP Inspector's CLI as a person runs it at a terminal: it registers, prints the URL to sign in
+ * at, waits for the browser to come back to its loopback listener, and then lists the tools.
+ * The test is the person: it signs in with HTTP requests and delivers the code to Inspector.
+ */
+async function inspectorSignsInAndListsTools(mcpUrl: string): Promise<string[]> {
+  const callback = `http://127.0.0.1:${await freePort()}/oauth/callback`;
+  const output = join(tmpdir(), `gatehouse-inspector-${process.pid}-${Date.now()}.json`);
+  const run = await startNode22ToolOnTerminal(
+    "inspector",
+    ["--cli", mcpUrl, "--method", "tools/list", "--callback-url", callback, "--output", output],
+    // Never a browser: the test signs in itself. Secrets stay in memory, not in a keychain.
+    {
+      timeoutMs: 90_000,
+      env: { MCP_AUTO_OPEN_ENABLED: "false", MCP_INSPECTOR_SECRET_STORE: "memory" },
+    },
+  );
+  const prompt = /Please navigate to: (\S+)/;
+  await waitFor("Inspector to ask for a sign-in", () => prompt.test(run.output()), 60_000);
+  const back = await signIn(new URL(prompt.exec(run.output())?.[1] as string), callback);
+  expect((await fetch(back)).status).toBe(200);
+  const code = await run.exited;
+  if (code !== 0) throw new Error(`inspector exited ${code}: ${run.output()}`);
+  const { tools } = JSON.parse(await readFile(output, "utf8")) as { tools: { name: string }[] };
+  return tools.map((tool) => tool.name);
+}
+
+describe("mcpAuthentication: MCP Inspector's CLI signs in through Gatehouse", () => {
+  it("no provider", { timeout: 120_000 }, async () => {
+    const { mcpUrl } = await start(
+      "standard",
+      (idp, mcpUrl) => `
+issuer: ${idp.issuer}
+audiences: [${mcpUrl}]
+resourceMetadata:
+  scopesSupported: [mcp:tools]
+`,
+    );
+    expect(await inspectorSignsInAndListsTools(mcpUrl)).toContain("echo");
+  });
+
+  it(
+    "entra, with the pre-registered client and the gateway's token endpoint",
+    { timeout: 120_000 },
+    async () => {
+      const { mcpUrl, events } = await start(
+        "entra",
+        (idp) => `
+issuer: ${idp.issuer}
+audiences: [${ENTRA_AUDIENCE}]
+provider: { entra: {} }
+clientId: gatehouse-app
+clientSecret: the-app-secret
+resourceMetadata:
+  scopesSupported: [mcp:tools]
+`,
+        [ENTRA_APP],
+      );
+      expect(await inspectorSignsInAndListsTools(mcpUrl)).toContain("echo");
+      expect(
+        requestsTo(events, "/.well-known/oauth-authorization-server/mcp/token")[0]?.status,
+      ).toBe(200);
+    },
+  );
 });

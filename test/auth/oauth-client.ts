@@ -64,17 +64,17 @@ export class InMemoryOAuthClient implements OAuthClientProvider {
 /**
  * What a person does in the browser, done with HTTP requests: follows the redirects from the
  * authorization URL, signs in and consents on the authorization server's forms, and returns
- * the authorization code it sends back to `redirectUri`. Cookies are kept as a browser would.
+ * where the authorization server sends the browser back, at `redirectUri`, with the code.
+ * Cookies are kept as a browser would.
  */
-export async function signIn(authorizationUrl: URL, redirectUri = REDIRECT_URI): Promise<string> {
+export async function signIn(authorizationUrl: URL, redirectUri = REDIRECT_URI): Promise<URL> {
   const cookies = new Map<string, string>();
   let next = authorizationUrl.href;
   let form: URLSearchParams | undefined;
   for (let step = 0; step < 20; step++) {
     if (next.startsWith(redirectUri)) {
       const back = new URL(next);
-      const code = back.searchParams.get("code");
-      if (code) return code;
+      if (back.searchParams.has("code")) return back;
       throw new Error(`the authorization server refused: ${back.search}`);
     }
     const headers: Record<string, string> = {};

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AnswerResponse } from "./answer-response";
 import type { GatewayConfig, ListenerSpec } from "../config/model";
 import type { RequestEvent } from "../../shared/log-event";
 import type { LogBus } from "./log-bus";
@@ -148,7 +149,7 @@ export class Gateway {
 
   private listen(compiled: CompiledListener): Promise<ActiveListener> {
     const { address, port } = compiled.spec;
-    const server = createServer({ keepAliveTimeout: 65_000 });
+    const server = createServer({ keepAliveTimeout: 65_000, ServerResponse: AnswerResponse });
     const active: ActiveListener = { server, compiled, url: "" };
     server.on("request", (req, res) => this.handle(active, req, res));
     return new Promise((resolve, reject) => {
@@ -196,6 +197,7 @@ export class Gateway {
         ...fields,
       });
     const request = new PolicyRequest(req, path);
+    (res as AnswerResponse).editor = request;
     const answer = (reply: Answer) => {
       res.writeHead(reply.status, { ...request.responseHeaders, ...reply.headers }).end(reply.body);
       if (reply.reason === undefined) {
@@ -239,6 +241,7 @@ export class Gateway {
         },
         headers: request.responseHeaders,
         deadline: request.deadline,
+        targetHeaders: request.targetHeaders,
         sessions: this.sessions,
         stateless: this.stateless,
         sessionContext: this.sessionContext,

@@ -2,19 +2,23 @@ import type {
   GatewayConfig,
   ListenerSpec,
   McpBackendSpec,
+  PathMatch,
   PolicyLayer,
   RouteSpec,
   TargetSpec,
 } from "../config/model";
 import type { CompileContext, ConfigPath } from "./policies/compile-context";
+import { fetchWithEdits } from "./policies/header-edits";
 import {
   STEPS,
   type Attachment,
   type CompiledPolicy,
   type Fetch,
+  type FetchScope,
   type PolicyCompileContext,
   type PolicyKind,
   type PolicyRequest,
+  type ServedRequest,
   type StepResult,
 } from "./policies/policy";
 import { KIND_BY_KEY, POLICY_KINDS } from "./policies/registry";
@@ -35,8 +39,15 @@ export interface CompiledPolicies {
 /** What a session is opened for: a backend's targets, reached through their policies. */
 export interface RouteTargets {
   readonly backend: McpBackendSpec;
-  /** The fetch a session uses for an HTTP target, with the policies that apply to it. */
-  fetchFor(target: TargetSpec, callerToken: () => string | undefined): Fetch;
+  /**
+   * The fetch a session uses for an HTTP target, with the policies that apply to it; `served`
+   * is the latest request the session served (FetchScope).
+   */
+  fetchFor(
+    target: TargetSpec,
+    callerToken: () => string | undefined,
+    served: () => ServedRequest | undefined,
+  ): Fetch;
 }
 
 /** A route with every policy compiled once, when the config loads. */
@@ -85,6 +96,13 @@ export interface RuntimeOptions {
   notice?: CompileContext["notice"];
 }
 
+/** Compiles layers of policies for a listener, and for the route whose paths are given. */
+type CompileLayers = (
+  layers: PolicyLayer[],
+  listener: ListenerSpec,
+  routePaths?: readonly PathMatch[],
+) => Promise<Compiled[]>;
+
 /** A compiled policy with its kind, in the order its layer wrote it. */
 interface Compiled {
   kind: PolicyKind;
@@ -108,8 +126,12 @@ export async function compileRuntime(
     notice: options.notice ?? (() => undefined),
   };
   const opened: CompiledPolicy[] = [];
-  const compile = async (layers: PolicyLayer[], listener: ListenerSpec): Promise<Compiled[]> => {
-    const compiled = await compileLayers(layers, { ...ctx, listenerAddress: listener.address });
+  const compile: CompileLayers = async (layers, listener, routePaths) => {
+    const compiled = await compileLayers(layers, {
+      ...ctx,
+      listenerAddress: listener.address,
+      routePaths,
+    });
     for (const { policy } of compiled) opened.push(policy);
     return compiled;
   };
@@ -143,7 +165,7 @@ export async function compileRuntime(
 async function compileRoute(
   spec: RouteSpec,
   listener: ListenerSpec,
-  compile: (layers: PolicyLayer[], listener: ListenerSpec) => Promise<Compiled[]>,
+  compile: CompileLayers,
 ): Promise<CompiledRoute> {
   const backendLayer = spec.backend.policies ?? {
     attachment: "backend",
@@ -159,32 +181,40 @@ async function compileRoute(
     target.kind !== "stdio" && target.policies ? [target.policies] : [],
   );
   const [compiled, ...perTarget] = await Promise.all([
-    compile([routeLayer, backendLayer], listener),
-    ...targetLayers.map((layer) => compile([layer], listener)),
+    compile([routeLayer, backendLayer], listener, spec.paths),
+    ...targetLayers.map((layer) => compile([layer], listener, spec.paths)),
   ]);
   const routeWide = mostSpecific(compiled as Compiled[]);
   const targetWide = new Map(
     targetLayers.map((layer, i) => [layer, mostSpecific(perTarget[i] as Compiled[])]),
   );
+  const steps = pipeline(compiled as Compiled[]);
+  // A target's policies read the request through the session (FetchScope.served), which has
+  // its context only where the route builds one.
+  steps.readsContext ||= perTarget.some((list) => list.some(({ policy }) => policy.readsContext));
   return {
     spec,
     name: spec.name,
     key: spec.policiesPath.join("."),
     backend: spec.backend,
-    ...pipeline(compiled as Compiled[]),
+    ...steps,
     find: <C>(kind: PolicyKind<string, unknown, C>) =>
       routeWide.get(kind as unknown as PolicyKind) as C | undefined,
-    fetchFor(target, callerToken) {
+    fetchFor(target, callerToken, served) {
       const own = target.kind === "stdio" ? undefined : target.policies;
       const policies = new Map([...routeWide, ...(own ? (targetWide.get(own) ?? []) : [])]);
+      const scope: FetchScope = { target: { name: target.name, url: targetUrl(target) }, served };
       let wrapped: Fetch = fetch;
       // The innermost wrapper is applied first: the registry's last kind, so its first is
       // outermost (a retry around each attempt's time limit, credentials and connection).
       for (let i = POLICY_KINDS.length - 1; i >= 0; i--) {
         const policy = policies.get(POLICY_KINDS[i] as PolicyKind);
-        if (policy?.wrapFetch) wrapped = policy.wrapFetch(wrapped, callerToken);
+        if (policy?.wrapFetch) wrapped = policy.wrapFetch(wrapped, callerToken, scope);
       }
-      return wrapped;
+      // Outermost: what the policies of the session's latest request set for the targets, as
+      // agentgateway's MCP client forwards its client's request the way the route policies left
+      // it; the target policies may then override it, as agentgateway applies them last.
+      return fetchWithEdits(wrapped, () => served()?.targetHeaders);
     },
   };
 }
@@ -196,29 +226,37 @@ async function compileRoute(
  */
 async function compileLayers(
   layers: PolicyLayer[],
-  ctx: Omit<PolicyCompileContext, "siblings">,
+  ctx: Omit<PolicyCompileContext, "siblings" | "attachment">,
 ): Promise<Compiled[]> {
   const siblings: Record<string, unknown> = Object.assign({}, ...layers.map((l) => l.policies));
-  const policyCtx: PolicyCompileContext = { ...ctx, siblings };
-  const occurrences: { kind: PolicyKind; config: unknown; path: ConfigPath }[] = [];
+  const occurrences: {
+    kind: PolicyKind;
+    config: unknown;
+    path: ConfigPath;
+    ctx: PolicyCompileContext;
+  }[] = [];
   for (const layer of layers) {
+    const layerCtx: PolicyCompileContext = { ...ctx, siblings, attachment: layer.attachment };
     for (const [key, config] of Object.entries(layer.policies)) {
       if (config === undefined) continue;
       occurrences.push({
         kind: KIND_BY_KEY.get(key) as PolicyKind,
         config,
         path: [...layer.path, key],
+        ctx: layerCtx,
       });
     }
     for (const kind of defaultsAt(layer.attachment)) {
       if (kind.key in siblings) continue;
-      const config = kind.byDefault?.(policyCtx);
-      if (config !== undefined) occurrences.push({ kind, config, path: [...layer.path, kind.key] });
+      const config = kind.byDefault?.(layerCtx);
+      if (config !== undefined) {
+        occurrences.push({ kind, config, path: [...layer.path, kind.key], ctx: layerCtx });
+      }
     }
   }
   const compiled = await Promise.all(
-    occurrences.map(async ({ kind, config, path }) => {
-      const policy = await kind.compile(config, path, policyCtx);
+    occurrences.map(async ({ kind, config, path, ctx: layerCtx }) => {
+      const policy = await kind.compile(config, path, layerCtx);
       return policy && { kind, policy };
     }),
   );
@@ -245,6 +283,10 @@ function pipeline(compiled: Compiled[]): CompiledPolicies {
     readsContext: compiled.some(({ policy }) => policy.readsContext),
     variesByCaller: compiled.some(({ policy }) => policy.variesByCaller),
   };
+}
+
+function targetUrl(target: TargetSpec): string {
+  return target.kind === "stdio" ? "" : target.url;
 }
 
 /** Each kind once: where it is written at several layers, the innermost wins. */

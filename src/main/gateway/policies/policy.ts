@@ -1,9 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { z } from "zod";
+import type { PathMatch } from "../../config/model";
 import type { CelContext } from "./cel";
-import { ANONYMOUS, type Caller } from "./caller";
+import type { AnswerHead, AnswerHeadEditor } from "./answer-head";
+import { ANONYMOUS, type Access, type Caller } from "./caller";
 import { celContext } from "./cel-context";
 import type { CompileContext, ConfigPath } from "./compile-context";
+import type { HeaderEdits } from "./header-edits";
 import type { ClaimedCaller } from "./jwt/untrusted-token";
 
 /**
@@ -57,9 +60,11 @@ export interface Answer {
  * One request on its way through the pipeline: what the policies read, and what they leave for
  * the ones after them and for the relay.
  */
-export class PolicyRequest {
+export class PolicyRequest implements AnswerHeadEditor {
   private callerSoFar: Caller = ANONYMOUS;
   private cel: CelContext | undefined;
+  private forTargets: HeaderEdits[] | undefined;
+  private answerEditors: ((head: AnswerHead, request: PolicyRequest) => void)[] | undefined;
   /** Headers every answer to this request carries: CORS, rate limits, header modifiers. */
   readonly responseHeaders: Record<string, string> = {};
   /** When the request arrived, as `performance.now()` reads it. */
@@ -91,6 +96,37 @@ export class PolicyRequest {
   context(): CelContext {
     return (this.cel ??= celContext(this.req, this.path, this.callerSoFar));
   }
+
+  /** Changes the request's headers as the steps after this one, and the relay, read them. */
+  editHeaders(edits: HeaderEdits): void {
+    edits.applyToRequest(this.req.headers);
+    this.cel = undefined;
+  }
+
+  /**
+   * Header edits for every request sent to HTTP targets on this request's behalf, evaluated for
+   * it alone (the target policies' own wrappers apply after them).
+   */
+  get targetHeaders(): readonly HeaderEdits[] | undefined {
+    return this.forTargets;
+  }
+
+  sendToTargets(edits: HeaderEdits): void {
+    (this.forTargets ??= []).push(edits);
+  }
+
+  /** Registers a change to the head of whatever answer this request gets from here on. */
+  editAnswers(editor: (head: AnswerHead, request: PolicyRequest) => void): void {
+    (this.answerEditors ??= []).push(editor);
+  }
+
+  get editsAnswer(): boolean {
+    return this.answerEditors !== undefined;
+  }
+
+  editAnswer(head: AnswerHead): void {
+    for (const editor of this.answerEditors ?? []) editor(head, this);
+  }
 }
 
 /** What a request step does: pass (undefined), or answer in place of everything after it. */
@@ -98,6 +134,25 @@ export type StepResult = Answer | undefined;
 
 /** `fetch` as the relay calls HTTP targets; a target policy wraps it. */
 export type Fetch = typeof fetch;
+
+/** A request a session served, as the pipeline left it, for the fetches made on its behalf. */
+export interface ServedRequest {
+  readonly access: Access;
+  /** Header edits its policies evaluated for the targets (`PolicyRequest.targetHeaders`). */
+  readonly targetHeaders?: readonly HeaderEdits[];
+}
+
+/** What a wrapped fetch is for: the HTTP target it reaches, and on whose behalf. */
+export interface FetchScope {
+  /** The target's name and address, as the config gives them. */
+  readonly target: { readonly name: string; readonly url: string };
+  /**
+   * The latest request the session served; undefined before its first. A session serves one
+   * principal, so this is the caller of the fetch; with requests in flight side by side, their
+   * request-specific headers follow the latest of them, as the token does.
+   */
+  served(): ServedRequest | undefined;
+}
 
 /** A policy compiled from its config, once per load: what it contributes, where. */
 export interface CompiledPolicy {
@@ -111,9 +166,10 @@ export interface CompiledPolicy {
    * Wraps the fetch that reaches HTTP targets: credentials, headers, TLS, time limits, retries.
    * Kinds wrap in registry order, the first outermost; a target's own occurrence of a kind
    * replaces the route's. `callerToken` is the bearer token
-   * the session's caller presented last, for the policies that forward it.
+   * the session's caller presented last, for the policies that forward it; `scope` names the
+   * target and what the session last served.
    */
-  wrapFetch?(next: Fetch, callerToken: () => string | undefined): Fetch;
+  wrapFetch?(next: Fetch, callerToken: () => string | undefined, scope: FetchScope): Fetch;
   /** Releases what it holds (key refreshers, connections) when a reload replaces it. */
   close?(): Promise<void>;
 }
@@ -153,6 +209,10 @@ export interface PolicyCompileContext extends CompileContext {
   siblings: Readonly<Record<string, unknown>>;
   /** The address the listener binds: some defaults differ for loopback-only listeners. */
   listenerAddress: string;
+  /** Where this occurrence is written: some kinds act differently on a route and a target. */
+  attachment: Attachment;
+  /** The path matches of the route it is written for (empty: every path), where there is one. */
+  routePaths?: readonly PathMatch[];
 }
 
 /** Declares a policy kind, keeping its key and config types for the registry and schema. */

@@ -1,4 +1,5 @@
 import type { Access } from "../policies/caller";
+import type { HeaderEdits } from "../policies/header-edits";
 import type { McpAuthorization } from "../policies/mcp-authorization";
 import type { ClientSink } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
@@ -16,6 +17,8 @@ export interface CallOrigin {
   mcpAuthorization: McpAuthorization | undefined;
   /** The client's `Mcp-Param-*` headers: HTTP targets get them with the call they came with. */
   paramHeaders?: Record<string, string>;
+  /** What the request's policies set for its HTTP targets (`PolicyRequest.targetHeaders`). */
+  targetHeaders?: readonly HeaderEdits[];
 }
 
 /**

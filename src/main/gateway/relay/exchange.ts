@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestEvent } from "../../../shared/log-event";
 import type { Access } from "../policies/caller";
+import type { HeaderEdits } from "../policies/header-edits";
 import { mcpAuthorization } from "../policies/mcp-authorization";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
@@ -26,6 +27,8 @@ export interface Exchange {
   headers: Record<string, string>;
   /** When the answer must have begun (`PolicyRequest.deadline`), under the route's timeout. */
   deadline?: number;
+  /** What the request's policies set for its HTTP targets (`PolicyRequest.targetHeaders`). */
+  targetHeaders?: readonly HeaderEdits[];
   sessions: SessionStore;
   /** Where requests of 2026-07-28 callers, which have no session, are served. */
   stateless: StatelessBridge;
@@ -69,6 +72,7 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
     access,
     mcpAuthorization: route.find(mcpAuthorization),
     paramHeaders: paramHeaders(ex.req.headers),
+    targetHeaders: ex.targetHeaders,
   };
 }
 

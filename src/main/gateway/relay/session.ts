@@ -81,6 +81,8 @@ export class RelaySession implements UpstreamEvents {
   /** The caller's latest token, forwarded to HTTP targets under `backendAuth.passthrough`. */
   /** The bearer token the caller presented last, for targets that are sent it. */
   private callerToken: string | undefined;
+  /** The latest request the client sent, for what HTTP targets are sent on its behalf. */
+  private served: CallOrigin | undefined;
   /** What targets sent while the client had no stream open; delivered when one opens. */
   private backlog: RpcMessage[] = [];
   private lastActivity = Date.now();
@@ -148,6 +150,7 @@ export class RelaySession implements UpstreamEvents {
   handle(message: RpcMessage, reply: ClientSink | undefined, origin: CallOrigin): void {
     this.lastActivity = Date.now();
     this.callerToken = origin.access.caller.token ?? this.callerToken;
+    this.served = origin;
     if (message.method === undefined) return this.answerServerRequest(message);
     if (message.id === undefined) return this.relayNotification(message);
 
@@ -306,7 +309,11 @@ export class RelaySession implements UpstreamEvents {
     const upstream = new Upstream(
       target,
       this,
-      this.route.fetchFor(target, () => this.callerToken),
+      this.route.fetchFor(
+        target,
+        () => this.callerToken,
+        () => this.served,
+      ),
     );
     this.starting.add(upstream);
     const outcome = await this.handshake(upstream, params);
