@@ -31,9 +31,14 @@ function matchesHost(hostnames: string[], hostname: string): boolean {
 }
 
 /** How much of the path a route's matches cover; -1 when none matches. No matches: every path. */
-function matchLength(matches: PathMatch[], path: string): number {
+function matchLength(matches: readonly PathMatch[], path: string): number {
   if (matches.length === 0) return 0;
-  let longest = -1;
+  return bestPathMatch(matches, path)?.value.length ?? -1;
+}
+
+/** Which of a route's path matches a path meets, the longest first; undefined when none does. */
+export function bestPathMatch(matches: readonly PathMatch[], path: string): PathMatch | undefined {
+  let best: PathMatch | undefined;
   for (const match of matches) {
     const { value } = match;
     const hit =
@@ -42,7 +47,7 @@ function matchLength(matches: PathMatch[], path: string): number {
         : value.endsWith("/")
           ? path.startsWith(value)
           : path === value || path.startsWith(value + "/");
-    if (hit && value.length > longest) longest = value.length;
+    if (hit && value.length > (best?.value.length ?? -1)) best = match;
   }
-  return longest;
+  return best;
 }

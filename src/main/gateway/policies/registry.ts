@@ -2,6 +2,7 @@ import { authorization } from "./authorization";
 import { backendAuth } from "./backend-auth";
 import { backendTLS } from "./backend-tls";
 import { cors } from "./cors";
+import { csrf } from "./csrf";
 import { delay } from "./delay";
 import { dnsRebindingProtection } from "./dns-rebinding-protection";
 import { jwtAuth } from "./jwt-auth";
@@ -9,8 +10,13 @@ import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
 import { mcpAuthorization } from "./mcp-authorization";
 import type { PolicyKind } from "./policy";
+import { requestHeaderModifier } from "./request-header-modifier";
+import { requestMirror } from "./request-mirror";
+import { requestRedirect } from "./request-redirect";
+import { responseHeaderModifier } from "./response-header-modifier";
 import { retry } from "./retry";
 import { timeout } from "./timeout";
+import { urlRewrite } from "./url-rewrite";
 
 /**
  * Every policy Gatehouse implements. The config schema accepts exactly these keys, each where
@@ -28,9 +34,15 @@ export const POLICY_KINDS = [
   localRateLimit,
   retry,
   timeout,
+  requestRedirect,
   delay,
   backendAuth,
   backendTLS,
+  csrf,
+  responseHeaderModifier,
+  requestHeaderModifier,
+  urlRewrite,
+  requestMirror,
 ] as const;
 
 type Kinds = (typeof POLICY_KINDS)[number];
