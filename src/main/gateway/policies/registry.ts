@@ -1,6 +1,8 @@
+import { apiKey } from "./api-key";
 import { authorization } from "./authorization";
 import { backendAuth } from "./backend-auth";
 import { backendTLS } from "./backend-tls";
+import { basicAuth } from "./basic-auth";
 import { cors } from "./cors";
 import { csrf } from "./csrf";
 import { delay } from "./delay";
@@ -28,6 +30,8 @@ export const POLICY_KINDS = [
   dnsRebindingProtection,
   cors,
   jwtAuth,
+  basicAuth,
+  apiKey,
   mcpAuthentication,
   authorization,
   mcpAuthorization,

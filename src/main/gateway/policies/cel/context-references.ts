@@ -7,10 +7,14 @@ type Shape = "string" | "anyKey" | { readonly [member: string]: Shape };
 
 const NAME_AND_TARGET: Shape = { name: "string", target: "string" };
 
-/** The context roots whose members are known (CelContext); `jwt` holds any claim. */
+/**
+ * The context roots whose members are known (CelContext); `jwt` holds any claim, `apiKey` any
+ * metadata of the key.
+ */
 const SHAPES: Readonly<Record<string, Shape>> = {
   request: { method: "string", path: "string", host: "string", headers: "anyKey" },
   source: { address: "string" },
+  basicAuth: { username: "string" },
   mcp: {
     tool: NAME_AND_TARGET,
     prompt: NAME_AND_TARGET,

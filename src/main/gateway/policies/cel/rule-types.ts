@@ -26,6 +26,10 @@ export interface CelContext {
   /** Header names are lowercase; values are strings. */
   request: { method: string; path: string; host: string; headers: Record<string, string> };
   source: { address: string };
+  /** The verified API key's metadata (and `key`, redacted), or null: as agentgateway's `apiKey`. */
+  apiKey: Readonly<Record<string, unknown>> | null;
+  /** The user a `basicAuth` policy verified, or null. */
+  basicAuth: Readonly<{ username: string }> | null;
   mcp?: {
     tool?: { name: string; target: string };
     prompt?: { name: string; target: string };
