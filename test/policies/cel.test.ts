@@ -31,6 +31,8 @@ function context(
       headers: { "content-type": "application/json", "x-team": "blue" },
     },
     source: { address: "127.0.0.1" },
+    apiKey: null,
+    basicAuth: null,
     mcp: { tool: { name: "echo", target: "everything" } },
     ...extra,
   };
@@ -217,10 +219,14 @@ describe("compile errors", () => {
     ["(jwt.sub", "syntax error: expected token ')', found end of expression at 8", 8],
     ['jwt.sub = "x"', "syntax error: unexpected token '=' at 8", 8],
     ["", "syntax error: unexpected end of expression at 0", 0],
-    ['user.name == "x"', "unknown variable 'user' (rules see jwt, request, source, mcp)", 0],
+    [
+      'user.name == "x"',
+      "unknown variable 'user' (rules see jwt, request, source, mcp, apiKey, basicAuth)",
+      0,
+    ],
     [
       'jwt.sub == "x" || foo.bar',
-      "unknown variable 'foo' (rules see jwt, request, source, mcp)",
+      "unknown variable 'foo' (rules see jwt, request, source, mcp, apiKey, basicAuth)",
       18,
     ],
     ['1 + "a" == 2', "type error: no such overload: int + string", 0],

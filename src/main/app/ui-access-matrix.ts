@@ -59,6 +59,8 @@ function accessFor(claims: Record<string, unknown>, path: string): Access {
     jwt: toCelValue(claims),
     request: { method: "POST", path, host: "localhost", headers: {} },
     source: { address: "127.0.0.1" },
+    apiKey: null,
+    basicAuth: null,
   };
   return { caller, context };
 }

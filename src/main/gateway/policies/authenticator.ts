@@ -29,11 +29,16 @@ export class Authenticator implements CompiledPolicy {
     private readonly keySources: KeySource[],
   ) {}
 
-  /** A valid token names the caller; passing without one keeps whoever an earlier step named. */
+  /**
+   * A valid token names the caller; passing without one keeps whoever an earlier step named.
+   * What an earlier `apiKey` or `basicAuth` verified stays visible to rules, as in agentgateway.
+   */
   async handle(request: PolicyRequest): Promise<StepResult> {
     const outcome = await this.authenticate(request.req);
     if (outcome.refusal) return outcome.refusal;
-    if (outcome.caller !== ANONYMOUS) request.caller = outcome.caller;
+    if (outcome.caller === ANONYMOUS) return undefined;
+    const previous = request.caller;
+    request.caller = previous === ANONYMOUS ? outcome.caller : { ...previous, ...outcome.caller };
     return undefined;
   }
 

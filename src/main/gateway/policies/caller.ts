@@ -1,4 +1,5 @@
 import type { CelContext } from "./cel";
+import type { CredentialPlace } from "./credential-location";
 
 /** Who is calling, as far as authentication established it. */
 export interface Caller {
@@ -9,6 +10,12 @@ export interface Caller {
   issuer: string | undefined;
   /** The bearer token it presented: `backendAuth.passthrough` forwards it to the targets. */
   token: string | undefined;
+  /** CEL's `apiKey` when an `apiKey` policy verified the caller: the key's metadata. */
+  apiKey?: Readonly<Record<string, unknown>>;
+  /** CEL's `basicAuth` when a `basicAuth` policy verified the caller. */
+  basicAuth?: Readonly<{ username: string }>;
+  /** Where the credentials those two verified were: hidden from CEL's `request.headers`. */
+  credentialPlaces?: readonly CredentialPlace[];
 }
 
 export const ANONYMOUS: Caller = Object.freeze({
@@ -28,3 +35,19 @@ export interface Access {
 }
 
 export const OPEN_ACCESS: Access = Object.freeze({ caller: ANONYMOUS, context: undefined });
+
+/** What an `apiKey` or `basicAuth` policy establishes about the caller it verified. */
+export type VerifiedCredential = Pick<Caller, "subject" | "issuer" | "apiKey" | "basicAuth">;
+
+/**
+ * The caller once a credential policy verified it: named by that credential, and keeping what
+ * earlier steps verified, so a JWT's claims stay visible to rules beside the key's metadata.
+ */
+export function withCredential(
+  previous: Caller,
+  verified: VerifiedCredential,
+  place: CredentialPlace | undefined,
+): Caller {
+  const places = previous.credentialPlaces ?? [];
+  return { ...previous, ...verified, credentialPlaces: place ? [...places, place] : places };
+}

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { toCelValue, type CelContext } from "./cel";
 import type { Caller } from "./caller";
+import { visibleHeader } from "./credential-location";
 
 /**
  * Claims converted for CEL once per verified token: the verifier hands out the same claims
@@ -17,17 +18,26 @@ function celClaims(claims: Record<string, unknown>): Record<string, unknown> {
   return value;
 }
 
-/** What CEL rules see of a request: the caller's claims, the request, where it came from. */
+/**
+ * What CEL rules see of a request: the caller's claims and verified credentials, the request,
+ * where it came from.
+ */
 export function celContext(req: IncomingMessage, path: string, caller: Caller): CelContext {
   const headers: Record<string, string> = {};
+  const places = caller.credentialPlaces;
   for (const [name, value] of Object.entries(req.headers)) {
     // A verified token was consumed by authentication, as in agentgateway, which removes it.
-    if (value === undefined || (name === "authorization" && caller.issuer)) continue;
-    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    if (value === undefined || (name === "authorization" && caller.token !== undefined)) continue;
+    const text = Array.isArray(value) ? value.join(", ") : value;
+    // So were the API keys and passwords that apiKey and basicAuth verified.
+    const visible = places ? visibleHeader(name, text, places) : text;
+    if (visible !== undefined) headers[name] = visible;
   }
   return {
     jwt: celClaims(caller.claims),
     request: { method: req.method ?? "GET", path, host: req.headers.host ?? "", headers },
     source: { address: req.socket.remoteAddress ?? "" },
+    apiKey: caller.apiKey ?? null,
+    basicAuth: caller.basicAuth ?? null,
   };
 }
