@@ -7,6 +7,7 @@ import { cors } from "./cors";
 import { csrf } from "./csrf";
 import { delay } from "./delay";
 import { dnsRebindingProtection } from "./dns-rebinding-protection";
+import { extAuthz } from "./ext-authz";
 import { jwtAuth } from "./jwt-auth";
 import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
@@ -33,6 +34,7 @@ export const POLICY_KINDS = [
   basicAuth,
   apiKey,
   mcpAuthentication,
+  extAuthz,
   authorization,
   mcpAuthorization,
   localRateLimit,

@@ -2,7 +2,7 @@ import { clientMessageProblem } from "./client-message";
 import { rejectExchange, type Exchange } from "./exchange";
 import { ErrorCode, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import { isJsonContent } from "./media-type";
-import { readBounded } from "./read-bounded";
+import { requestBody } from "../request-body";
 
 export interface ParsedBody {
   messages: RpcMessage[];
@@ -25,7 +25,7 @@ export async function parseMessages(ex: Exchange): Promise<ParsedBody | undefine
     );
     return undefined;
   }
-  const body = await readBounded(ex.req, MAX_MESSAGE_BYTES);
+  const body = await requestBody(ex.req);
   if (body === undefined) {
     rejectExchange(
       ex,

@@ -13,6 +13,18 @@ export type CompiledExpression =
  * neither parses nor checks again.
  */
 export function compileExpression(expression: string, scope: RuleScope): CompiledExpression {
+  return compile(expression, scope, true);
+}
+
+/**
+ * Parses and type-checks an expression whose value a policy uses as it is: a header value, a
+ * path, metadata for a service. Any type will do; the policy checks the value it gets.
+ */
+export function compileValueExpression(expression: string, scope: RuleScope): CompiledExpression {
+  return compile(expression, scope, false);
+}
+
+function compile(expression: string, scope: RuleScope, isRule: boolean): CompiledExpression {
   let program: ParseResult;
   try {
     program = ruleEnvironment.parse(expression);
@@ -23,7 +35,7 @@ export function compileExpression(expression: string, scope: RuleScope): Compile
   const checked = program.check();
   if (!checked.valid) return { error: describeCelError(checked.error), warnings };
   // dyn is fine (`jwt.admin`): at run time, any value but true counts as false.
-  if (checked.type !== "bool" && checked.type !== "dyn") {
+  if (isRule && checked.type !== "bool" && checked.type !== "dyn") {
     const message = `a rule must be true or false, but this one gives a value of type ${checked.type}`;
     return { error: { message, offset: 0 }, warnings };
   }

@@ -1,0 +1,35 @@
+/**
+ * Envoy's authorization messages, from the .proto files beside this module. They are bundled as
+ * text (Vite's `?raw`), so the build carries them and nothing is looked up on disk at run time.
+ */
+import protobuf from "protobufjs";
+import address from "./proto/envoy/config/core/v3/address.proto?raw";
+import base from "./proto/envoy/config/core/v3/base.proto?raw";
+import attributeContext from "./proto/envoy/service/auth/v3/attribute_context.proto?raw";
+import externalAuth from "./proto/envoy/service/auth/v3/external_auth.proto?raw";
+import httpStatus from "./proto/envoy/type/v3/http_status.proto?raw";
+import rpcStatus from "./proto/google/rpc/status.proto?raw";
+
+/** The well-known types the files import; protobufjs carries them. */
+const WELL_KNOWN = ["any", "struct", "timestamp", "wrappers"].map(
+  (name) => `google/protobuf/${name}.proto`,
+);
+
+function loadRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  for (const file of WELL_KNOWN) {
+    root.addJSON((protobuf.common.get(file) as protobuf.INamespace).nested ?? {});
+  }
+  for (const source of [rpcStatus, httpStatus, address, base, attributeContext, externalAuth]) {
+    protobuf.parse(source, root, { keepCase: true });
+  }
+  root.resolveAll();
+  return root;
+}
+
+const root = loadRoot();
+
+/** The full name of the method, as it goes on the wire. */
+export const CHECK_METHOD = "/envoy.service.auth.v3.Authorization/Check";
+export const CheckRequest = root.lookupType("envoy.service.auth.v3.CheckRequest");
+export const CheckResponse = root.lookupType("envoy.service.auth.v3.CheckResponse");
