@@ -25,8 +25,8 @@ export interface RecordingTarget {
   /** The calls of one JSON-RPC method, in order. */
   calls(method: string): Received[];
   /**
-   * The next `count` POSTs are answered with `status` and nothing else, or have their
-   * connection closed before any answer (`reset`).
+   * The next `count` POSTs of `tools/call` are answered with `status` and nothing else, or
+   * have their connection closed before any answer (`reset`).
    */
   failNext(count: number, how: number | "reset"): void;
   close(): Promise<void>;
@@ -47,23 +47,23 @@ export async function startRecordingTarget(tls?: ServerOptions): Promise<Recordi
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
       const parsed = body ? (JSON.parse(body) as Received["rpc"] | Received["rpc"][]) : undefined;
+      const rpc = Array.isArray(parsed) ? parsed[0] : parsed;
       const socket = req.socket as TLSSocket;
       const peer = typeof socket.getPeerCertificate === "function" && socket.getPeerCertificate();
       received.push({
         httpMethod: req.method ?? "",
         url: req.url ?? "",
         headers: req.headers,
-        rpc: Array.isArray(parsed) ? parsed[0] : parsed,
+        rpc,
         clientCertificate: peer && peer.subject ? String(peer.subject.CN) : undefined,
       });
-      if (req.method === "POST" && failures.count > 0) {
+      if (rpc?.method === "tools/call" && failures.count > 0) {
         failures.count--;
         if (failures.how === "reset") req.socket.destroy();
         else res.writeHead(failures.how, { "Content-Type": "text/plain" }).end("try again");
         return;
       }
       const server = mcpServer();
-      const rpc = Array.isArray(parsed) ? parsed[0] : parsed;
       const transport = new StreamableHTTPServerTransport({
         sessionIdGenerator: undefined,
         // Plain JSON keeps the headers until the answer, except where progress must stream.

@@ -91,7 +91,7 @@ const backendAuthSchema = z
         path: [],
         message: `backendAuth takes one of ${KINDS.join(", ")}, not ${kinds.join(" and ")}`,
       });
-    } else if (kinds.length === 0 && value.credentials === undefined) {
+    } else if (kinds.length === 0 && value.credentials === undefined && !refusedKindIn(value)) {
       ctx.addIssue({
         code: "custom",
         path: [],
@@ -102,6 +102,10 @@ const backendAuthSchema = z
   .describe("How the gateway authenticates to its targets.");
 
 type BackendAuthConfig = z.infer<typeof backendAuthSchema>;
+
+/** Whether a kind Gatehouse lacks is written: its own refusal says enough. */
+const refusedKindIn = (value: object): boolean =>
+  Object.keys(value).some((key) => key in REFUSED_KINDS);
 
 /** One credential written into each request: where, and its value at the time. */
 interface Stamp {
