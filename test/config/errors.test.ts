@@ -4,7 +4,7 @@ import { ConfigError } from "../../src/main/config/problems";
 import { problemListOf, problemsOf } from "./expect-problems";
 
 const MCP_KEYS =
-  "port, address, policies, targets, statefulMode, prefixMode, failureMode, dnsRebindingProtection";
+  "gateways, port, address, policies, targets, statefulMode, prefixMode, failureMode, dnsRebindingProtection";
 
 describe("config problems, each at file:line:col", () => {
   it("names an unknown key, where it is written, and the keys allowed there", () => {
@@ -185,8 +185,10 @@ mcp:
     expect(problemsOf(yaml)).toEqual(["config.yaml:3:3: Map keys must be unique"]);
   });
 
-  it("needs binds or mcp", () => {
-    expect(problemsOf("")).toEqual(['config.yaml:1:1: the config needs "binds" or "mcp"']);
+  it("needs gateways, binds or mcp", () => {
+    expect(problemsOf("")).toEqual([
+      'config.yaml:1:1: the config needs "gateways", "binds" or "mcp"',
+    ]);
   });
 
   it("reports every problem in the file, top to bottom", () => {

@@ -18,6 +18,14 @@ describe("resources/config.schema.json", () => {
       properties: { binds: { type: "array" }, mcp: { type: "object" } },
     });
     expect(schema.properties.mcp.description).toMatch(/short form/);
-    expect(Object.keys(schema.properties)).toEqual(["config", "binds", "mcp"]);
+    expect(Object.keys(schema.properties)).toEqual([
+      "config",
+      "binds",
+      "frontendPolicies",
+      "gateways",
+      "routes",
+      "backends",
+      "mcp",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { agentgatewayFeature, PLACES } from "./agentgateway-features";
 
 type SchemaNode = { _zod: { def: Record<string, unknown> & { type: string } } };
 
@@ -31,25 +32,33 @@ export const describeIssue: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-export function describeUnknownKey(key: string, allowed: string[] | undefined): string {
+/**
+ * The message for a key the schema does not know at `path`: the agentgateway feature it is,
+ * with why Gatehouse does not take it, or else a typo, with the keys allowed there.
+ */
+export function describeUnknownKey(schema: unknown, path: readonly PropertyKey[], key: string) {
+  const node = nodeAt(schema, path);
+  const place = node && PLACES.get(node as unknown as z.ZodType)?.place;
+  const reason = place && agentgatewayFeature(place, key);
+  if (reason) return `agentgateway feature "${key}" is not supported by Gatehouse: ${reason}`;
+  const allowed = node && keysOf(node._zod.def);
   const hint = allowed?.length ? ` (allowed here: ${allowed.join(", ")})` : "";
   return `unknown key "${key}"${hint}`;
 }
 
-/** The keys an object in the schema accepts, found by walking the schema along a path. */
-export function allowedKeysAt(schema: unknown, path: readonly PropertyKey[]): string[] | undefined {
-  let node = schema as SchemaNode | undefined;
-  for (const segment of [...path, undefined]) {
-    node = unwrap(node);
+/** The schema of the value at a path, found by walking the schema along it; unwrapped. */
+function nodeAt(schema: unknown, path: readonly PropertyKey[]): SchemaNode | undefined {
+  let node = unwrap(schema as SchemaNode | undefined);
+  for (const segment of path) {
     if (!node) return undefined;
     const def = node._zod.def;
-    if (segment === undefined) return keysOf(def);
     if (def.type === "object") node = (def.shape as Record<string, SchemaNode>)[String(segment)];
     else if (def.type === "array") node = def.element as SchemaNode;
     else if (def.type === "record") node = def.valueType as SchemaNode;
     else return undefined;
+    node = unwrap(node);
   }
-  return undefined;
+  return node;
 }
 
 function keysOf(def: SchemaNode["_zod"]["def"]): string[] | undefined {

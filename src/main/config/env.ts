@@ -1,8 +1,11 @@
 import { homedir } from "node:os";
 import { isPair, isSeq, visit, type Document, type Node, type Scalar } from "yaml";
 
-/** `$VAR`, `${VAR}` and `${VAR:-default}`, as a shell (and agentgateway) expands them. */
-const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/**
+ * `$VAR`, `${VAR}` and `${VAR:-default}`, as a shell (and agentgateway) expands them, and `$$`,
+ * agentgateway's escape for a `$` that starts no variable (`pa$$word` is `pa$word`).
+ */
+const VARIABLE = /\$\$|\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** A variable that could not be expanded, with the key path of the value that uses it. */
@@ -26,6 +29,7 @@ export function expandEnvironment(
       let expanded = text.replace(
         VARIABLE,
         (whole, braced?: string, fallback?: string, bare?: string) => {
+          if (whole === "$$") return "$";
           const name = (braced ?? bare) as string;
           const value = env[name];
           if (value !== undefined && value !== "") return value;

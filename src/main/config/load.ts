@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseDocument } from "yaml";
 import type { GatewayConfig } from "./model";
 import { configSchema, type RawConfig } from "./schema";
-import { allowedKeysAt, describeIssue, describeUnknownKey } from "./describe-issue";
+import { describeIssue, describeUnknownKey } from "./describe-issue";
 import { expandEnvironment } from "./env";
 import { normalize } from "./normalize";
 import { ConfigError, formatPath, type ConfigProblem } from "./problems";
@@ -53,9 +53,9 @@ export function parseConfig(
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
-        const allowed = allowedKeysAt(configSchema, issue.path);
         for (const key of issue.keys) {
-          add(map.keyAt(issue.path, key), [...issue.path, key], describeUnknownKey(key, allowed));
+          const message = describeUnknownKey(configSchema, issue.path, key);
+          add(map.keyAt(issue.path, key), [...issue.path, key], message);
         }
       } else if (!unresolved.has(formatPath(issue.path))) {
         add(map.at(issue.path), issue.path, issue.message);

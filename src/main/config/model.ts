@@ -1,15 +1,24 @@
 /**
  * The normalized runtime config: what the gateway runs on, after YAML parsing, `$VAR`
- * expansion, validation and expansion of the `mcp:` shorthand. Both config forms end up here.
+ * expansion, validation, and resolution of names (routes to gateways, backends and targets to
+ * named backends). Every config form (`gateways` and `routes`, `binds`, the `mcp:` shorthand)
+ * ends up here.
  */
 import type { Attachment } from "../gateway/policies/policy";
+import type { CipherSuite } from "../gateway/tls-cipher-suites";
 import type { RoutePolicies } from "./schema";
 
 /** Policies written at one attachment point, with where they are in the config file. */
 export interface PolicyLayer {
   attachment: Attachment;
-  /** So that a policy's errors can point at it. */
+  /** So that a policy's errors can point at it: the policy `key` is at `[...path, key]`... */
   path: (string | number)[];
+  /**
+   * ...unless it is written elsewhere: a layer may gather policies from several places (a
+   * backend's own, those of the route's reference to it, `dnsRebindingProtection` on the MCP
+   * backend itself).
+   */
+  paths?: Record<string, (string | number)[]>;
   policies: RoutePolicies;
 }
 
@@ -58,13 +67,40 @@ export interface ListenerSpec {
   name: string;
   address: string;
   port: number;
+  /**
+   * Listeners may share a port (and address): a request goes to the one whose host name is its
+   * own (SNI for HTTPS, else the Host header), else to the longest matching wildcard
+   * (`*.example.com`), else to the one with no host name (it takes any).
+   */
+  hostname?: string;
+  /** HTTPS, with these settings; plain HTTP when unset. */
+  tls?: TlsSpec;
   /** The policies of its gateway, then its own: they run before a route is chosen. */
   policies?: PolicyLayer[];
   routes: RouteSpec[];
 }
 
+/** A listener's TLS: files as the config names them, read when the config compiles. */
+export interface TlsSpec {
+  /** Where `tls` is in the config file, for problems with its files. */
+  path: (string | number)[];
+  /** Paths as written; relative ones start at the working directory. */
+  certFile: string;
+  keyFile: string;
+  /** CA certificates a client certificate must come from: mutual TLS when set. */
+  rootFile?: string;
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  /** agentgateway's names of the cipher suites allowed, in order of preference. */
+  cipherSuites?: CipherSuite[];
+}
+
+export type TlsVersion = "TLSv1.2" | "TLSv1.3";
+
 export interface GatewayConfig {
   listeners: ListenerSpec[];
   /** Idle time after which a session and its stdio processes end (`config.mcp.sessionTtl`). */
   sessionIdleMs: number;
+  /** `frontendPolicies`: for all traffic, on every listener. */
+  frontendPolicies?: PolicyLayer;
 }

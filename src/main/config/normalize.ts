@@ -1,178 +1,171 @@
 import { parseDuration } from "./duration";
-import type {
-  GatewayConfig,
-  ListenerSpec,
-  McpBackendSpec,
-  PathMatch,
-  RouteSpec,
-  TargetSpec,
-} from "./model";
-import type { RawConfig, RawMcpBackend, RawTarget } from "./schema";
+import type { GatewayConfig, ListenerSpec, McpBackendSpec, PathMatch, RouteSpec } from "./model";
+import { backendSpec, NamedBackends, type Report } from "./normalize-backends";
+import { Gateways } from "./normalize-gateways";
+import type { RawConfig, RawRoute } from "./schema";
 import { formatPath } from "./problems";
 
-/** Reports a problem at a key path of the raw config. */
-export type Report = (path: PropertyKey[], message: string) => void;
+export type { Report } from "./normalize-backends";
 
 const DEFAULT_ADDRESS = "127.0.0.1";
 const DEFAULT_MCP_PORT = 3000;
 const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
+/** What routes and `mcp` attach to when they name no gateway, as in agentgateway. */
+const DEFAULT_GATEWAY = "default";
+
+/** agentgateway's paths for `mcp` on a gateway it shares with other routes (`mcp_matches`). */
+const MCP_PATHS: PathMatch[] = ["/mcp", "/sse", "/.well-known"].map((value) => ({
+  kind: "prefix",
+  value,
+}));
+
+type Path = (string | number)[];
 
 /**
- * Turns a validated raw config, in either form (`binds` or the `mcp:` shorthand), into the one
- * shape the gateway runs on, and checks what the schema alone cannot (ports used twice, target
- * names used twice, URLs that do not parse).
+ * Turns a validated raw config, in any of its forms (`gateways` and `routes`, `binds`, the `mcp:`
+ * shorthand), into the one shape the gateway runs on, resolving the names that tie the parts
+ * together, and checks what the schema alone cannot (ports used twice, names that name nothing,
+ * URLs that do not parse).
  */
 export function normalize(raw: RawConfig, report: Report): GatewayConfig {
-  const listeners: ListenerSpec[] = [];
-  const portsSeen = new Map<number, string>();
-  const claimPort = (port: number, path: PropertyKey[]) => {
-    const owner = portsSeen.get(port);
-    if (owner) report(path, `port ${port} is already used by ${owner}`);
-    portsSeen.set(port, formatPath(path));
-  };
+  const named = new NamedBackends(raw.backends ?? [], report);
+  const gateways = new Gateways(raw.gateways, report);
+  const listeners = [...gateways.listeners];
+  const ports = new PortClaims(report);
+  for (const [name, gateway] of Object.entries(raw.gateways ?? {})) {
+    ports.claim(gateway.port, ["gateways", name, "port"]);
+  }
 
   raw.binds?.forEach((bind, b) => {
-    claimPort(bind.port, ["binds", b, "port"]);
+    ports.claim(bind.port, ["binds", b, "port"]);
     const routes = bind.listeners.flatMap((listener, l) =>
-      listener.routes.map((route, r): RouteSpec => {
+      listener.routes.map((route, r) => {
+        // A bind's listeners share one socket: their host names go to their routes.
+        const hostname = listener.hostname && listener.hostname !== "*" ? [listener.hostname] : [];
         const path = ["binds", b, "listeners", l, "routes", r];
-        const listenerHost =
-          listener.hostname && listener.hostname !== "*" ? [listener.hostname] : [];
-        return {
-          name: route.name ?? `route${r}`,
-          policiesPath: [...path, "policies"],
-          hostnames: route.hostnames?.length ? route.hostnames : listenerHost,
-          paths: (route.matches ?? []).map(({ path }): PathMatch =>
-            "exact" in path
-              ? { kind: "exact", value: path.exact }
-              : { kind: "prefix", value: path.pathPrefix },
-          ),
-          policies: route.policies ?? {},
-          backend: backendSpec(
-            (route.backends[0] as { mcp: RawMcpBackend }).mcp,
-            [...path, "backends", 0, "mcp"],
-            report,
-          ),
-        };
+        return routeSpec(route, path, `route${r}`, hostname, named);
       }),
     );
-    listeners.push({
-      name: `bind/${bind.port}`,
-      address: bind.address ?? DEFAULT_ADDRESS,
-      port: bind.port,
-      routes,
-    });
+    const address = bind.address ?? DEFAULT_ADDRESS;
+    listeners.push({ name: `bind/${bind.port}`, address, port: bind.port, routes });
+  });
+
+  raw.routes?.forEach((route, i) => {
+    const path = ["routes", i];
+    const attached =
+      route.gateways !== undefined
+        ? gateways.resolve(route.gateways, [...path, "gateways"])
+        : defaultGateway(gateways, path, report);
+    for (const listener of attached) {
+      const name = `route${listener.routes.length}`;
+      listener.routes.push(routeSpec(route, path, name, [], named));
+    }
   });
 
   if (raw.mcp) {
-    const {
-      port = DEFAULT_MCP_PORT,
-      address = DEFAULT_ADDRESS,
-      policies = {},
-      ...backend
-    } = raw.mcp;
-    claimPort(port, ["mcp", "port"]);
-    listeners.push({
-      name: "mcp",
-      address,
-      port,
-      routes: [
-        {
-          name: "default",
-          policiesPath: ["mcp", "policies"],
-          hostnames: [],
-          paths: [],
-          policies,
-          backend: backendSpec(backend, ["mcp"], report),
-        },
-      ],
+    const { gateways: refs, port, address, policies = {}, ...backend } = raw.mcp;
+    const route = (paths: PathMatch[]): RouteSpec => ({
+      name: "default",
+      policiesPath: ["mcp", "policies"],
+      hostnames: [],
+      paths,
+      policies,
+      backend: backendSpec(backend, ["mcp"], [], named),
     });
+    // agentgateway: `mcp` without gateways and port goes to the gateway `default`, if any.
+    const attached =
+      refs !== undefined
+        ? gateways.resolve(refs, ["mcp", "gateways"])
+        : port === undefined && gateways.has(DEFAULT_GATEWAY)
+          ? gateways.resolve(DEFAULT_GATEWAY, ["mcp"])
+          : undefined;
+    if (attached) {
+      if (address !== undefined) {
+        report(["mcp", "address"], "mcp is served on its gateways here: set the address there");
+      }
+      for (const listener of attached) listener.routes.push(route(MCP_PATHS));
+    } else {
+      ports.claim(port ?? DEFAULT_MCP_PORT, ["mcp", "port"]);
+      listeners.push({
+        name: "mcp",
+        address: address ?? DEFAULT_ADDRESS,
+        port: port ?? DEFAULT_MCP_PORT,
+        routes: [route([])],
+      });
+    }
   }
 
   const ttl = raw.config?.mcp?.sessionTtl;
-  return { listeners, sessionIdleMs: ttl ? parseDuration(ttl) : DEFAULT_SESSION_TTL_MS };
-}
-
-function backendSpec(raw: RawMcpBackend, path: PropertyKey[], report: Report): McpBackendSpec {
-  const names = new Set<string>();
-  const targets = raw.targets.map((target, i) => {
-    if (names.has(target.name))
-      report([...path, "targets", i, "name"], `target name "${target.name}" is used twice`);
-    names.add(target.name);
-    return targetSpec(target, [...path, "targets", i], report);
-  });
-  const { dnsRebindingProtection } = raw;
   return {
-    targets,
-    prefixMode: raw.prefixMode ?? "conditional",
-    failureMode: raw.failureMode ?? "failClosed",
-    statefulMode: raw.statefulMode ?? "stateful",
-    ...(dnsRebindingProtection !== undefined && {
-      policies: {
-        attachment: "backend",
-        path: path as (string | number)[],
-        policies: { dnsRebindingProtection },
+    listeners,
+    sessionIdleMs: ttl ? parseDuration(ttl) : DEFAULT_SESSION_TTL_MS,
+    ...(raw.frontendPolicies && {
+      frontendPolicies: {
+        attachment: "frontend",
+        path: ["frontendPolicies"],
+        policies: raw.frontendPolicies,
       },
     }),
   };
 }
 
-type HttpAddress = { host: string; port?: number; path?: string };
-
-function targetSpec(raw: RawTarget, path: PropertyKey[], report: Report): TargetSpec {
-  if (raw.stdio) {
-    const { cmd, args = [], env = {}, clearEnv = false } = raw.stdio;
-    return { kind: "stdio", name: raw.name, cmd, args, env, clearEnv };
-  }
-  const kind = raw.mcp ? "mcp" : "sse";
-  const http = (raw.mcp ?? raw.sse) as HttpAddress;
-  return { kind, name: raw.name, url: targetUrl(http, kind, [...path, kind, "host"], report) };
+/** Where a route that names no gateway goes: `default`, which must then exist. */
+function defaultGateway(gateways: Gateways, path: Path, report: Report): ListenerSpec[] {
+  if (gateways.has(DEFAULT_GATEWAY)) return gateways.resolve(DEFAULT_GATEWAY, path);
+  report(path, `a route needs "gateways": there is no gateway "${DEFAULT_GATEWAY}" to attach to`);
+  return [];
 }
 
-/**
- * agentgateway's address forms: a URL, or `host:port` (scheme http), or host + port + path;
- * with no path, the transport's usual one (`/mcp` or `/sse`).
- */
-function targetUrl(
-  http: HttpAddress,
-  kind: "mcp" | "sse",
-  path: PropertyKey[],
-  report: Report,
-): string {
-  const url = parseAddress(http);
-  if (!url) {
-    report(
-      path,
-      http.port === undefined
-        ? `"${http.host}" is not a valid URL or host:port`
-        : `"${http.host}" is not a valid host name (beside "port" and "path", "host" is the name alone)`,
-    );
-    return http.host;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    report(path, `"${http.host}" must be an http:// or https:// URL`);
-  }
-  if (url.pathname === "/") url.pathname = `/${kind}`;
-  return url.href;
+type RawRouteFields = Omit<RawRoute, "gateways">;
+
+function routeSpec(
+  route: RawRouteFields,
+  path: Path,
+  defaultName: string,
+  fallbackHostnames: string[],
+  named: NamedBackends,
+): RouteSpec {
+  return {
+    name: route.name ?? defaultName,
+    policiesPath: [...path, "policies"],
+    hostnames: route.hostnames?.length ? route.hostnames : fallbackHostnames,
+    paths: (route.matches ?? []).map(({ path }): PathMatch =>
+      "exact" in path
+        ? { kind: "exact", value: path.exact }
+        : { kind: "prefix", value: path.pathPrefix },
+    ),
+    policies: route.policies ?? {},
+    backend: routeBackend(route, [...path, "backends", 0], named),
+  };
 }
 
-function parseAddress(http: HttpAddress): URL | undefined {
-  if (http.port === undefined) {
-    // `localhost:3005` has no scheme; agentgateway reads it as http.
-    const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(http.host);
-    return parseUrl(hasScheme ? http.host : `http://${http.host}`);
-  }
-  // "http://h" as the host would still parse, into a different URL than the user meant.
-  if (/[/?#@]/.test(http.host)) return undefined;
-  const path = http.path ?? "";
-  const slash = path && !path.startsWith("/") ? "/" : "";
-  return parseUrl(`http://${http.host}:${http.port}${slash}${path}`);
+/** A route's one backend: written there, or named from `backends`. */
+function routeBackend(route: RawRouteFields, path: Path, named: NamedBackends): McpBackendSpec {
+  const { mcp, backend, policies } = route.backends[0] as RawRouteFields["backends"][number];
+  const reference = { path: [...path, "policies"], policies };
+  const spec = mcp
+    ? backendSpec(mcp, [...path, "mcp"], [reference], named)
+    : named.mcpBackend(backend as string, [...path, "backend"], reference);
+  // Without a spec a problem is reported, and the config is not served.
+  return (
+    spec ?? {
+      targets: [],
+      prefixMode: "conditional",
+      failureMode: "failClosed",
+      statefulMode: "stateful",
+    }
+  );
 }
 
-function parseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
+/** Each port once, across gateways, binds and the `mcp` shorthand's own listener. */
+class PortClaims {
+  private readonly owners = new Map<number, string>();
+
+  constructor(private readonly report: Report) {}
+
+  claim(port: number, path: Path) {
+    const owner = this.owners.get(port);
+    if (owner) this.report(path, `port ${port} is already used by ${owner}`);
+    this.owners.set(port, formatPath(path));
   }
 }

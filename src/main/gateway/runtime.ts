@@ -242,7 +242,7 @@ async function compileLayers(
       occurrences.push({
         kind: KIND_BY_KEY.get(key) as PolicyKind,
         config,
-        path: [...layer.path, key],
+        path: layer.paths?.[key] ?? [...layer.path, key],
         ctx: layerCtx,
       });
     }

@@ -10,10 +10,11 @@ import type { HeaderEdits } from "./header-edits";
 import type { ClaimedCaller } from "./jwt/untrusted-token";
 
 /**
- * Where in a config a policy can be written, outermost first: on a gateway, on one of its
- * listeners, on a route, on the route's MCP backend, on one target of that backend.
+ * Where in a config a policy can be written, outermost first: for all traffic
+ * (`frontendPolicies`), on a gateway, on one of its listeners, on a route, on the route's MCP
+ * backend, on one target of that backend.
  */
-export type Attachment = "gateway" | "listener" | "route" | "backend" | "target";
+export type Attachment = "frontend" | "gateway" | "listener" | "route" | "backend" | "target";
 
 /**
  * The steps of the request pipeline, in the order they run: agentgateway's order. A policy
@@ -43,8 +44,7 @@ export type Step = (typeof STEPS)[number];
 /** An answer a policy gives instead of passing the request on. */
 export interface Answer {
   status: number;
-  /** A header that repeats (Set-Cookie) has a list: an external service's answer may. */
-  headers: Record<string, string | string[]>;
+  headers: Record<string, string>;
   body: string;
   /** Set when the answer refuses the caller: why, for the log, which shows it as a denial. */
   reason?: string;
