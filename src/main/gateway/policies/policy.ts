@@ -44,7 +44,8 @@ export type Step = (typeof STEPS)[number];
 /** An answer a policy gives instead of passing the request on. */
 export interface Answer {
   status: number;
-  headers: Record<string, string>;
+  /** A header that repeats (Set-Cookie) has a list: an external service's answer may. */
+  headers: Record<string, string | string[]>;
   body: string;
   /** Set when the answer refuses the caller: why, for the log, which shows it as a denial. */
   reason?: string;
