@@ -401,7 +401,7 @@ mcp:
     ]);
   });
 
-  it("a mode agentgateway lacks and a CEL expression location are refused, naming what is allowed", () => {
+  it("a mode agentgateway lacks is refused, and so is a CEL expression location, saying why", () => {
     const problems = problemListOf(
       withPolicy(`      mode: lenient
       location:
@@ -410,8 +410,7 @@ mcp:
     );
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'mcp.policies.apiKey.mode: must be one of "strict", "optional", "permissive"',
-      'mcp.policies.apiKey.location.expression: unknown key "expression" (allowed here: header, queryParameter, cookie)',
-      "mcp.policies.apiKey.location: a location is one of header, queryParameter or cookie",
+      "mcp.policies.apiKey.location.expression: Gatehouse does not read credentials with a CEL expression: write header, queryParameter or cookie",
     ]);
   });
 

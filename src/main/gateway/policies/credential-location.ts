@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { z } from "zod";
-import { evenBesideOtherProblems } from "../../config/schema-parts";
+import type { z } from "zod";
+import { authorizationLocationSchema } from "./authorization-location";
 
 /**
  * The longest credential (an API key, or the base64 of `user:password`) that is looked at all.
@@ -9,44 +9,16 @@ import { evenBesideOtherProblems } from "../../config/schema-parts";
  */
 export const MAX_CREDENTIAL_LENGTH = 1024;
 
-const name = z.string().min(1);
-
-/** agentgateway's `AuthorizationLocation`, less the CEL `expression` form Gatehouse lacks. */
-export const credentialLocationSchema = z
-  .strictObject({
-    header: z
-      .strictObject({
-        name: name.describe("The header that carries the credential."),
-        prefix: z
-          .string()
-          .nullable()
-          .optional()
-          .describe(
-            "Taken off the value's start (ASCII case-insensitive), e.g. `Bearer `; a value without it counts as no credential.",
-          ),
-      })
-      .optional()
-      .describe("Read the credential from a request header."),
-    queryParameter: z
-      .strictObject({ name: name.describe("The query parameter that carries the credential.") })
-      .optional()
-      .describe("Read the credential from a URL query parameter."),
-    cookie: z
-      .strictObject({ name: name.describe("The cookie that carries the credential.") })
-      .optional()
-      .describe("Read the credential from a request cookie."),
-  })
-  .superRefine((value, ctx) => {
-    const given = Object.keys(value).filter((key) => value[key as keyof typeof value]);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: [],
-        message: `a location is one of header, queryParameter or cookie${given.length ? `, not ${given.join(" and ")}` : ""}`,
-      });
-    }
-  }, evenBesideOtherProblems)
-  .describe("Where the credential is in the request.");
+/** Where a credential is read from a request. */
+export const credentialLocationSchema = authorizationLocationSchema({
+  header: "Read the credential from a request header.",
+  prefix:
+    "Taken off the value's start (ASCII case-insensitive), e.g. `Bearer `; a value without it counts as no credential.",
+  queryParameter: "Read the credential from a URL query parameter.",
+  cookie: "Read the credential from a request cookie.",
+  expression:
+    "Gatehouse does not read credentials with a CEL expression: write header, queryParameter or cookie",
+}).describe("Where the credential is in the request.");
 
 export type CredentialLocationConfig = z.infer<typeof credentialLocationSchema>;
 

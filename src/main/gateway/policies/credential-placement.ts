@@ -1,49 +1,17 @@
-import { z } from "zod";
-import { evenBesideOtherProblems } from "../../config/schema-parts";
+import type { z } from "zod";
+import { authorizationLocationSchema } from "./authorization-location";
 
-const name = z.string().min(1);
-
-/**
- * agentgateway's `AuthorizationLocation` where a credential is written into a request to a
- * target. Its `expression` form only reads credentials, so it is refused here.
- */
-export const placementSchema = z
-  .strictObject({
-    header: z
-      .strictObject({
-        name: name.describe("The header that carries the credential."),
-        prefix: z.string().optional().describe("Written before the value, e.g. `Bearer `."),
-      })
-      .optional()
-      .describe("Send the credential in a request header."),
-    queryParameter: z
-      .strictObject({ name: name.describe("The query parameter that carries the credential.") })
-      .optional()
-      .describe("Send the credential as a URL query parameter."),
-    cookie: z
-      .strictObject({ name: name.describe("The cookie that carries the credential.") })
-      .optional()
-      .describe("Send the credential as a cookie."),
-    expression: z
-      .never({
-        error:
-          "an expression can read a credential, not write one: write header, queryParameter or cookie",
-      })
-      .optional(),
-  })
-  .superRefine((value, ctx) => {
-    const given = Object.keys(value).filter((key) => value[key as keyof typeof value]);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: [],
-        message: `a location is one of header, queryParameter or cookie${given.length ? `, not ${given.join(" and ")}` : ""}`,
-      });
-    }
-  }, evenBesideOtherProblems)
-  .describe(
-    "Where the credential goes in requests to the targets; default `Authorization: Bearer`.",
-  );
+/** Where a credential is written into a request to a target. */
+export const placementSchema = authorizationLocationSchema({
+  header: "Send the credential in a request header.",
+  prefix: "Written before the value, e.g. `Bearer `.",
+  queryParameter: "Send the credential as a URL query parameter.",
+  cookie: "Send the credential as a cookie.",
+  expression:
+    "an expression can read a credential, not write one: write header, queryParameter or cookie",
+}).describe(
+  "Where the credential goes in requests to the targets; default `Authorization: Bearer`.",
+);
 
 export type PlacementConfig = z.infer<typeof placementSchema>;
 
