@@ -28,7 +28,7 @@ export class HeaderEdits {
   applyToRequest(headers: IncomingHttpHeaders): void {
     for (const edit of this.edits) {
       if (edit.kind === "remove") {
-        delete headers[edit.name];
+        Reflect.deleteProperty(headers, edit.name);
       } else if (edit.kind === "set" || headers[edit.name] === undefined) {
         headers[edit.name] = edit.name === "set-cookie" ? [edit.value] : edit.value;
       } else {
