@@ -250,3 +250,61 @@ describe("files the policies name are read and checked when the config loads", (
     );
   });
 });
+
+describe("backendTLS and backendAuth where agentgateway takes them: route, backend, target", () => {
+  it("on a route's MCP backend and on one of its targets, each in its own layer", () => {
+    const yaml = `binds:
+- port: 3000
+  listeners:
+  - routes:
+    - backends:
+      - mcp:
+          targets:
+          - name: remote
+            mcp: { host: "https://mcp.example.com/mcp" }
+            policies:
+              backendAuth: { key: { value: target-key } }
+        policies:
+          backendTLS: { root: ./ca.pem }
+`;
+    const [route] = parseConfig(yaml, "config.yaml", {}).gateway.listeners[0]?.routes ?? [];
+    expect(route?.backend.policies?.policies.backendTLS).toEqual({ root: "./ca.pem" });
+    const [target] = route?.backend.targets ?? [];
+    expect(target?.kind !== "stdio" && target?.policies?.policies.backendAuth).toEqual({
+      key: { value: "target-key" },
+    });
+  });
+
+  it("the route-only ones are not taken on a backend", () => {
+    const [problem] = problemsOf(`binds:
+- port: 3000
+  listeners:
+  - routes:
+    - backends:
+      - mcp: { targets: [] }
+        policies:
+          timeout: { requestTimeout: 1s }
+`);
+    expect(problem).toContain('backends[0].policies.timeout: unknown key "timeout"');
+  });
+});
+
+describe("remoteRateLimit", () => {
+  it("is refused by name, saying why", () => {
+    expect(
+      problemsOf(
+        mcpWith(`    remoteRateLimit:
+      host: localhost:8081
+      domain: example.com
+      descriptors:
+      - entries:
+        - key: organization
+          value: 'request.headers["x-organization"]'
+        type: requests
+`),
+      ),
+    ).toEqual([
+      `config.yaml:4:5: mcp.policies.remoteRateLimit: agentgateway feature "remoteRateLimit" is not supported by Gatehouse: it asks an external rate-limit service (Envoy's rate limit service, over gRPC) about every request, and a local gateway has none: use localRateLimit`,
+    ]);
+  });
+});

@@ -204,6 +204,12 @@ describe("timeout and delay", () => {
       },
     });
     expect(performance.now() - started).toBeLessThan(4_000);
+    const logged = gw.requests().find((event) => event.route === "delayed-past-deadline");
+    expect(logged).toMatchObject({
+      status: 504,
+      error:
+        "request timeout: no answer within the route's timeout.requestTimeout: the delay outlasted it",
+    });
   });
 });
 

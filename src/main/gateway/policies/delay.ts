@@ -56,5 +56,7 @@ async function wait(request: PolicyRequest, ms: number): Promise<StepResult> {
     return undefined;
   }
   await pause(Math.max(deadline - now, 0));
-  return stepError(request, REQUEST_TIMEOUT.status, REQUEST_TIMEOUT);
+  const answer = stepError(request, REQUEST_TIMEOUT.status, REQUEST_TIMEOUT);
+  answer.error = `${REQUEST_TIMEOUT.message}: the delay outlasted it`;
+  return answer;
 }
