@@ -302,6 +302,46 @@ ${basicAuth}
       stdio: { cmd: node }
 `;
 
+  it("agentgateway's documented MCP example loads ($$ is a $), and behaves as documented", async () => {
+    // From the standalone docs, "Basic authentication", tab "Simplified (MCP)".
+    const loaded =
+      await load(`# yaml-language-server: $schema=https://agentgateway.dev/schema/config
+mcp:
+  port: 3000
+  policies:
+    basicAuth:
+      mode: strict
+      # Generated with \`htpasswd -nb -B user1 agentgateway\`
+      # You can also use:
+      # htpasswd:
+      #   file: /path/to/htpasswd
+      # With inline configuration, $ must be escaped to $$.
+      htpasswd: |
+        user1:$$2y$$05$$LMZ.8WGNqvagmtJz2Gw6VuiE6khXc2zc0FDTHrfWJyLT66HM8BMAa
+      realm: example.com
+  targets:
+  - name: everything
+    stdio:
+      cmd: npx
+      args: ["@modelcontextprotocol/server-everything"]
+`);
+    const docRoute = loaded.gateway.listeners[0]?.routes[0] as NonNullable<
+      (typeof loaded.gateway.listeners)[0]
+    >["routes"][0];
+    const gw = await startGateway([
+      { ...docRoute, backend: { ...docRoute.backend, targets: [recorder()] } },
+    ]);
+    try {
+      const refused = await postInitialize(gw.url);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toBe('Basic realm="example.com"');
+      // `curl http://user1:agentgateway@localhost:3000`, as the page sends it.
+      expect((await postInitialize(gw.url, basic("user1", "agentgateway"))).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it("the htpasswd file form reads the file relative to the working directory", async () => {
     await writeFile(join(dir, "users.htpasswd"), htpasswd);
     await load(withPolicy("      htpasswd: { file: users.htpasswd }"));
