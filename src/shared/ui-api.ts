@@ -12,7 +12,7 @@ export type TargetState = "idle" | "starting" | "up" | "failed";
 
 export interface TargetStatus {
   name: string;
-  kind: "stdio" | "mcp" | "sse";
+  kind: "stdio" | "mcp" | "sse" | "openapi";
   /** The command line or URL, as the config gives it. */
   detail: string;
   /** The latest state seen in any session: `idle` until a client first connects. */

@@ -99,7 +99,7 @@ mcp:
 `;
     expect(problemsOf(yaml)).toEqual([
       'config.yaml:3:7: mcp.targets[0]: target "both" has stdio and mcp: choose one',
-      'config.yaml:6:7: mcp.targets[1]: target "neither" needs one of stdio, mcp or sse',
+      'config.yaml:6:7: mcp.targets[1]: target "neither" needs one of stdio, mcp, sse or openapi',
     ]);
   });
 

@@ -37,7 +37,23 @@ export type TargetSpec =
       clearEnv: boolean;
     }
   | { kind: "mcp"; name: string; url: string; policies?: PolicyLayer }
-  | { kind: "sse"; name: string; url: string; policies?: PolicyLayer };
+  | { kind: "sse"; name: string; url: string; policies?: PolicyLayer }
+  | {
+      kind: "openapi";
+      name: string;
+      /** Where the API is (scheme, host and port); paths come from the document. */
+      url: string;
+      policies?: PolicyLayer;
+      /** The OpenAPI document, whose operations become the target's tools. */
+      schema: OpenApiSchemaSource;
+      /** Where `schema` is in the config file, for the document's problems. */
+      schemaPath: (string | number)[];
+    };
+
+export type OpenApiTargetSpec = Extract<TargetSpec, { kind: "openapi" }>;
+
+/** agentgateway's `FileInlineOrRemote`: the document's text, a file or a URL. */
+export type OpenApiSchemaSource = string | { file: string } | { url: string };
 
 export interface McpBackendSpec {
   targets: TargetSpec[];

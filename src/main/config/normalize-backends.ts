@@ -171,6 +171,17 @@ function targetSpec(raw: RawTarget, path: Path, named: NamedBackends): TargetSpe
     const { cmd, args = [], env = {}, clearEnv = false } = raw.stdio;
     return { kind: "stdio", name: raw.name, cmd, args, env, clearEnv };
   }
+  if (raw.openapi) {
+    const { schema } = raw.openapi;
+    const address = targetAddress(raw, "openapi", raw.openapi, path, named);
+    return {
+      kind: "openapi",
+      name: raw.name,
+      ...address,
+      schema,
+      schemaPath: [...path, "openapi", "schema"],
+    };
+  }
   const kind = raw.mcp ? "mcp" : "sse";
   return {
     kind,

@@ -87,7 +87,7 @@ const stdioTarget = z
   .describe("A local MCP server the gateway spawns for each client session.");
 
 const httpTarget = <More extends z.ZodRawShape = Record<never, never>>(
-  kind: "mcp" | "sse",
+  kind: "mcp" | "sse" | "openapi",
   hostHelp: string,
   more = {} as More,
 ) =>
@@ -109,6 +109,19 @@ const httpTarget = <More extends z.ZodRawShape = Record<never, never>>(
     if (problem) ctx.addIssue({ code: "custom", path: [], message: problem });
   }, evenBesideOtherProblems);
 
+const openApiSchemaSource = z
+  .union(
+    [
+      z.string().describe("The document itself (JSON or YAML)."),
+      z.strictObject({
+        file: z.string().describe("A file, relative to the working directory."),
+      }),
+      z.strictObject({ url: z.url().describe("A URL that serves the document.") }),
+    ],
+    { error: "schema is the document as a string, {file: <path>} or {url: <URL>}" },
+  )
+  .describe("The OpenAPI 3 document (JSON or YAML), read when the config loads.");
+
 /** agentgateway's rules for an MCP target's address, in its words where it has them. */
 type TargetAddress = { host?: string; port?: number; path?: string; backend?: string };
 
@@ -119,7 +132,8 @@ function targetAddressProblem(
   if (backend !== undefined) {
     if (host !== undefined || port !== undefined)
       return "a target has host (and port) or backend, not both";
-    if (path === undefined) return "path is required when backend is set";
+    // An OpenAPI target's paths come from its document.
+    if (path === undefined && kind !== "openapi") return "path is required when backend is set";
     return undefined;
   }
   if (host === undefined) {
@@ -144,20 +158,29 @@ const target = at(
     sse: httpTarget("sse", "A URL, or host:port (the path defaults to /sse).")
       .optional()
       .describe("A legacy HTTP+SSE MCP server."),
+    openapi: httpTarget(
+      "openapi",
+      "A URL, or host:port, of the API; its paths come from the document (under its `servers` URL).",
+      { schema: openApiSchemaSource },
+    )
+      .optional()
+      .describe("An HTTP API described by an OpenAPI 3 document: each operation is a tool."),
     policies: policiesAt("target")
       .optional()
       .describe("Policies of the connection to this target (not for stdio targets)."),
   }),
 ).superRefine(
   unlessUnknownKeys((value, ctx) => {
-    const kinds = (["stdio", "mcp", "sse"] as const).filter((kind) => value[kind] !== undefined);
+    const kinds = (["stdio", "mcp", "sse", "openapi"] as const).filter(
+      (kind) => value[kind] !== undefined,
+    );
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: "custom",
         path: [],
         message:
           kinds.length === 0
-            ? `target "${value.name}" needs one of stdio, mcp or sse`
+            ? `target "${value.name}" needs one of stdio, mcp, sse or openapi`
             : `target "${value.name}" has ${kinds.join(" and ")}: choose one`,
       });
     }
@@ -168,7 +191,7 @@ const target = at(
         message: "a stdio target takes no policies: they are for a connection, and stdio has none",
       });
     }
-    if (value.policies && (value.mcp ?? value.sse)?.backend !== undefined) {
+    if (value.policies && (value.mcp ?? value.sse ?? value.openapi)?.backend !== undefined) {
       ctx.addIssue({
         code: "custom",
         path: ["policies"],

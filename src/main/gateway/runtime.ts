@@ -4,6 +4,7 @@ import type {
   McpBackendSpec,
   PathMatch,
   PolicyLayer,
+  OpenApiTargetSpec,
   RouteSpec,
   TargetSpec,
 } from "../config/model";
@@ -22,6 +23,8 @@ import {
   type StepResult,
 } from "./policies/policy";
 import { KIND_BY_KEY, POLICY_KINDS } from "./policies/registry";
+import { compileOpenApis } from "./relay/openapi/compile-openapi";
+import type { OpenApi } from "./relay/openapi/openapi-api";
 
 /** One request step of the pipeline: a compiled policy's `handle`. */
 export type PipelineStep = (request: PolicyRequest) => StepResult | Promise<StepResult>;
@@ -48,6 +51,8 @@ export interface RouteTargets {
     callerToken: () => string | undefined,
     served: () => ServedRequest | undefined,
   ): Fetch;
+  /** An openapi target's API, read from its document when the config compiled. */
+  apiOf(target: OpenApiTargetSpec): OpenApi;
 }
 
 /** A route with every policy compiled once, when the config loads. */
@@ -139,7 +144,7 @@ export async function compileRuntime(
     config.listeners.map(async (spec): Promise<CompiledListener> => {
       const [own, routes] = await Promise.all([
         compile(spec.policies ?? [], spec),
-        Promise.all(spec.routes.map((route) => compileRoute(route, spec, compile))),
+        Promise.all(spec.routes.map((route) => compileRoute(route, spec, compile, ctx))),
       ]);
       const compiled = pipeline(own);
       // A gateway that authenticates makes every route's answers the caller's own.
@@ -166,7 +171,9 @@ async function compileRoute(
   spec: RouteSpec,
   listener: ListenerSpec,
   compile: CompileLayers,
+  ctx: CompileContext,
 ): Promise<CompiledRoute> {
+  const loadingApis = compileOpenApis(spec.backend.targets, ctx);
   const backendLayer = spec.backend.policies ?? {
     attachment: "backend",
     path: [...spec.policiesPath.slice(0, -1), "backend"],
@@ -188,6 +195,7 @@ async function compileRoute(
   const targetWide = new Map(
     targetLayers.map((layer, i) => [layer, mostSpecific(perTarget[i] as Compiled[])]),
   );
+  const apis = await loadingApis;
   const steps = pipeline(compiled as Compiled[]);
   // A target's policies read the request through the session (FetchScope.served), which has
   // its context only where the route builds one.
@@ -200,6 +208,12 @@ async function compileRoute(
     ...steps,
     find: <C>(kind: PolicyKind<string, unknown, C>) =>
       routeWide.get(kind as unknown as PolicyKind) as C | undefined,
+    apiOf(target) {
+      const api = apis.get(target);
+      // Compiling refuses a config whose documents do not load: no session gets this far.
+      if (!api) throw new Error(`the OpenAPI document of target "${target.name}" was not loaded`);
+      return api;
+    },
     fetchFor(target, callerToken, served) {
       const own = target.kind === "stdio" ? undefined : target.policies;
       const policies = new Map([...routeWide, ...(own ? (targetWide.get(own) ?? []) : [])]);

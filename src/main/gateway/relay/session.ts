@@ -314,6 +314,7 @@ export class RelaySession implements UpstreamEvents {
         () => this.callerToken,
         () => this.served,
       ),
+      target.kind === "openapi" ? this.route.apiOf(target) : undefined,
     );
     this.starting.add(upstream);
     const outcome = await this.handshake(upstream, params);

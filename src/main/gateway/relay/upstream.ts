@@ -13,6 +13,8 @@ import { ASKS_FOR_INPUT, InputRound, type InputChannel } from "./input-round";
 import { ErrorCode, errorResponse, MAX_MESSAGE_BYTES, type RpcMessage } from "./jsonrpc";
 import { LOG_LEVELS } from "./modern-envelope";
 import { ModernHttpTransport, type ModernSendOptions } from "./modern-http-transport";
+import type { OpenApi } from "./openapi/openapi-api";
+import { OpenApiTransport } from "./openapi/openapi-transport";
 import { OutgoingEnvelope } from "./outgoing-envelope";
 import { OversizedMessageError, StdioTransport } from "./stdio-transport";
 
@@ -91,9 +93,11 @@ export class Upstream {
     private readonly events: UpstreamEvents,
     /** How HTTP targets are reached: fetch wrapped in the target's policies. */
     private readonly fetch: Fetch,
+    /** An openapi target's API, which it serves in process. */
+    private readonly api?: OpenApi,
   ) {
     this.name = target.name;
-    this.transport = this.attach(createTransport(target, "legacy", fetch));
+    this.transport = this.attach(createTransport(target, "legacy", fetch, api));
   }
 
   /** Spawns or connects; rejects with a message that says which target failed and why. */
@@ -122,7 +126,8 @@ export class Upstream {
     const left = () => Math.max(deadline - Date.now(), 0);
     this.envelope = new OutgoingEnvelope(initializeParams);
     try {
-      const probes = this.target.kind !== "sse"; // the SSE transport is 2025's only
+      // The SSE transport is 2025's only, and so is an OpenAPI target's server in process.
+      const probes = this.target.kind === "stdio" || this.target.kind === "mcp";
       const remembered = probes && isKnownLegacy(this.target);
       let unanswered = false;
       if (probes && !remembered) {
@@ -301,7 +306,7 @@ export class Upstream {
     const previous = this.transport;
     previous.onmessage = previous.onclose = previous.onerror = undefined;
     await previous.close().catch(() => undefined);
-    this.transport = this.attach(createTransport(this.target, era, this.fetch));
+    this.transport = this.attach(createTransport(this.target, era, this.fetch, this.api));
     await this.start();
   }
 
@@ -560,7 +565,12 @@ export class Upstream {
 }
 
 /** The transport to a target in an era: a stdio process speaks either, HTTP has one for each. */
-function createTransport(target: TargetSpec, era: Era, fetch: Fetch): Transport {
+function createTransport(
+  target: TargetSpec,
+  era: Era,
+  fetch: Fetch,
+  api: OpenApi | undefined,
+): Transport {
   switch (target.kind) {
     case "stdio":
       return new StdioTransport({
@@ -582,5 +592,8 @@ function createTransport(target: TargetSpec, era: Era, fetch: Fetch): Transport 
           });
     case "sse":
       return new SSEClientTransport(new URL(target.url), { fetch });
+    case "openapi":
+      if (!api) throw new Error(`target "${target.name}" has no API to serve`);
+      return new OpenApiTransport(api, new URL(target.url).origin, fetch);
   }
 }
