@@ -49,7 +49,6 @@ const NO_NAMESPACES = "Gatehouse names things without namespaces";
 const NOT_YET = "not implemented yet";
 const MCP_ONLY_BACKEND =
   "a Gatehouse route forwards to an MCP backend only (`mcp:`, or `backend:` naming an MCP backend)";
-const OPENAPI = "Gatehouse relays MCP servers; it does not turn OpenAPI services into tools";
 const ROUTING = "Gatehouse picks a route by host name and path only";
 const OWN_ADMIN = "Gatehouse has its own admin server and log (see `gatehouse serve --help`)";
 const TLS_SOURCE = "Gatehouse serves the certificate and key files written in `cert` and `key`";
@@ -238,9 +237,7 @@ const AGENTGATEWAY_KEYS: Record<Place, Readonly<Record<string, string>>> = {
   },
   mcpBackend: {},
   mcp: {},
-  target: {
-    openapi: OPENAPI,
-  },
+  target: {},
   targetAddress: {},
   routePolicies: ROUTE_POLICIES,
   backendPolicies: BACKEND_POLICIES,
