@@ -12,7 +12,7 @@ import type { ConfigCase } from "./corpus";
 
 export type Check = typeof checkConfigFile;
 
-export type Outcome = "accepted" | "refused" | "needs a local file" | "check failed";
+export type Outcome = "accepted" | "refused" | "needs a local file or service" | "check failed";
 
 export interface CaseResult {
   source: string;
@@ -35,12 +35,24 @@ export interface CaseResult {
 export const PLACEHOLDER = "placeholder-value";
 export const URL_PLACEHOLDER = "https://placeholder.example";
 const HOLDS_A_URL = /(ISSUER|URL|URI|HOST)$/;
+/** An Entra issuer names its tenant; Gatehouse checks that it does, as a user's would. */
+const ENTRA_ISSUER_PLACEHOLDER =
+  "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0";
+
+function placeholderFor(variable: string): string {
+  if (/^ENTRA_.*ISSUER$/.test(variable)) return ENTRA_ISSUER_PLACEHOLDER;
+  return HOLDS_A_URL.test(variable) ? URL_PLACEHOLDER : PLACEHOLDER;
+}
 
 /** A check that takes longer than this is reported as failed rather than waited for. */
 const CHECK_TIMEOUT_MS = 30_000;
 
-/** The only compile problem that is about the machine rather than the config. */
-const MISSING_FILE = /cannot be read \((ENOENT|ENOTDIR)\)/;
+/**
+ * The compile problems that are about the machine rather than the config: a file the page asks
+ * the reader to create, a service (an OpenAPI document's server) the page asks them to start.
+ */
+const MISSING_FILE =
+  /\((ENOENT|ENOTDIR)\)|: file not found$|could not be fetched: (ECONNREFUSED|ENOTFOUND)/;
 
 /** `$VAR`, `${VAR}` and `${VAR:-default}`: the same pattern as src/main/config/env.ts. */
 const VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -58,10 +70,7 @@ export async function checkCase(item: ConfigCase, root: string, check: Check): P
   }
   const file = join(dir, item.configPath);
   const env = Object.fromEntries(
-    variablesWithoutDefault(item.text).map((n) => [
-      n,
-      HOLDS_A_URL.test(n) ? URL_PLACEHOLDER : PLACEHOLDER,
-    ]),
+    variablesWithoutDefault(item.text).map((n) => [n, placeholderFor(n)]),
   );
   const result = (outcome: Outcome, rest: Partial<CaseResult> = {}): CaseResult => ({
     source: item.source,
@@ -103,7 +112,7 @@ export async function checkCase(item: ConfigCase, root: string, check: Check): P
     const first = error.problems.find((p) => !MISSING_FILE.test(p.message));
     return first
       ? result("refused", { blocker: blockerOf(first), problems, warnings })
-      : result("needs a local file", { problems, warnings });
+      : result("needs a local file or service", { problems, warnings });
   } finally {
     clearTimeout(timer);
   }
