@@ -116,6 +116,33 @@ describe("timeout and delay", () => {
     });
   });
 
+  it("requestTimeout: a stateless 2026-07-28 call unanswered in time gets the same 504, under its id", async () => {
+    const meta = {
+      "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+      "io.modelcontextprotocol/clientCapabilities": {},
+    };
+    const response = await fetch(at("request"), {
+      method: "POST",
+      headers: {
+        ...MCP_POST_HEADERS,
+        "MCP-Protocol-Version": "2026-07-28",
+        "Mcp-Method": "tools/call",
+        "Mcp-Name": "slow",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "slow", arguments: { ms: 30_000 }, _meta: meta },
+      }),
+    });
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({
+      id: 7,
+      error: { code: -32001, message: expect.stringContaining("request timeout") },
+    });
+  });
+
   it("requestTimeout bounds the time until the answer begins: a call whose progress streams early runs on", async () => {
     await withClient(at("request"), async (client) => {
       const progress: number[] = [];

@@ -88,11 +88,11 @@ export const backendTLS = definePolicy({
   async compile(config, at, ctx): Promise<CompiledPolicy | undefined> {
     const options = await connectionOptions(config, at, ctx);
     if (!options) return undefined;
+    // Not closed when a reload replaces the policy: sessions opened before it keep their
+    // targets, and their requests still go through this pool. Its idle connections close
+    // themselves (undici's keep-alive timeout), and it goes with the last session that used it.
     const agent = new Agent({ connect: options });
-    return {
-      wrapFetch: (next) => overTls(next, agent),
-      close: () => agent.close(),
-    };
+    return { wrapFetch: (next) => overTls(next, agent) };
   },
 });
 
@@ -153,8 +153,8 @@ async function connectionOptions(
     options.checkServerIdentity = namesOneOf(config.subjectAltNames);
   }
   try {
-    // What the connections will do with these, done once now: bad PEM, a key that does not
-    // fit its certificate or a group this OpenSSL lacks fails the load, not every request.
+    // What each connection will do with these, done once now: bad PEM, or a key that does not
+    // fit its certificate, fails the load rather than every request.
     createSecureContext(options);
   } catch (error) {
     ctx.problem(at, `the TLS settings do not work: ${(error as Error).message}`);
