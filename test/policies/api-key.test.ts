@@ -11,6 +11,7 @@ import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
 import { problemListOf } from "../config/expect-problems";
+import { serveConfig } from "./serve-config";
 import {
   connect,
   fixture,
@@ -327,6 +328,15 @@ ${apiKey}
       stdio: { cmd: node }
 `;
 
+  const DOC_POLICY = `    apiKey:
+      mode: strict
+      keys:
+      - key: sk-testkey-1
+        metadata:
+          user: test
+          role: admin
+`;
+
   it("agentgateway's documented MCP example loads, and behaves as documented", async () => {
     // From the standalone docs, "API Key authentication", tab "Simplified (MCP)".
     const loaded =
@@ -334,38 +344,50 @@ ${apiKey}
 mcp:
   port: 3000
   policies:
-    apiKey:
-      mode: strict
-      keys:
-      - key: sk-testkey-1
-        metadata:
-          user: test
-          role: admin
-  targets:
+${DOC_POLICY}  targets:
   - name: everything
     stdio:
       cmd: npx
       args: ["@modelcontextprotocol/server-everything"]
 `);
-    const listener = loaded.gateway.listeners[0] as (typeof loaded.gateway.listeners)[0];
-    const docRoute = listener.routes[0] as (typeof listener.routes)[0];
-    const gw = await startGateway([
-      {
-        ...docRoute,
-        policies: {
-          ...docRoute.policies,
-          mcpAuthorization: { rules: ['apiKey.user == "test" && apiKey.role == "admin"'] },
-        },
-        backend: { ...docRoute.backend, targets: [recorder()] },
-      },
-    ]);
+    const served = await serveConfig(loaded.gateway, [recorder()]);
     try {
-      expect((await postInitialize(gw.url)).status).toBe(401);
-      const client = await connect(gw.url, { headers: bearer("sk-testkey-1") });
+      expect((await postInitialize(served.url)).status).toBe(401);
+      const client = await connect(served.url, { headers: bearer("sk-testkey-1") });
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
       await client.close();
+      expect(served.requests().at(-1)).toMatchObject({ subject: "keys[0]", issuer: "apiKey" });
     } finally {
-      await gw.close();
+      await served.close();
+    }
+  });
+
+  it("the documented routing-based example: on a gateway, in front of every route", async () => {
+    // The docs' tab "Routing-based" forwards to a plain HTTP backend, which Gatehouse refuses
+    // by name; with an MCP backend, the gateway's apiKey guards the route, whose rules see it.
+    const routingBased = (backend: string) => `gateways:
+  default:
+    port: 3000
+${DOC_POLICY}routes:
+- policies:
+    mcpAuthorization:
+      rules: ['apiKey.user == "test" && mcp.tool.name == "echo"']
+  backends:
+${backend}`;
+    expect(problemListOf(routingBased("  - host: localhost:8080\n")).map((p) => p.path)).toEqual([
+      "routes[0].backends[0].host",
+    ]);
+    const loaded = await load(
+      routingBased("  - mcp:\n      targets:\n      - name: rec\n        stdio: { cmd: node }\n"),
+    );
+    const served = await serveConfig(loaded.gateway, [recorder()]);
+    try {
+      expect((await postInitialize(served.url, bearer("sk-wrong"))).status).toBe(401);
+      const client = await connect(served.url, { headers: bearer("sk-testkey-1") });
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(["echo"]);
+      await client.close();
+    } finally {
+      await served.close();
     }
   });
 

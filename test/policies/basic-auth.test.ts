@@ -9,6 +9,7 @@ import type { RoutePolicies } from "../../src/main/config/schema";
 import { ConfigError } from "../../src/main/config/problems";
 import type { RequestEvent } from "../../src/shared/log-event";
 import { problemListOf } from "../config/expect-problems";
+import { serveConfig } from "./serve-config";
 import {
   connect,
   fixture,
@@ -325,20 +326,44 @@ mcp:
       cmd: npx
       args: ["@modelcontextprotocol/server-everything"]
 `);
-    const docRoute = loaded.gateway.listeners[0]?.routes[0] as NonNullable<
-      (typeof loaded.gateway.listeners)[0]
-    >["routes"][0];
-    const gw = await startGateway([
-      { ...docRoute, backend: { ...docRoute.backend, targets: [recorder()] } },
-    ]);
+    const served = await serveConfig(loaded.gateway, [recorder()]);
     try {
-      const refused = await postInitialize(gw.url);
+      const refused = await postInitialize(served.url);
       expect(refused.status).toBe(401);
       expect(refused.headers.get("www-authenticate")).toBe('Basic realm="example.com"');
       // `curl http://user1:agentgateway@localhost:3000`, as the page sends it.
-      expect((await postInitialize(gw.url, basic("user1", "agentgateway"))).status).toBe(200);
+      expect((await postInitialize(served.url, basic("user1", "agentgateway"))).status).toBe(200);
     } finally {
-      await gw.close();
+      await served.close();
+    }
+  });
+
+  it("on a listener of a gateway (agentgateway's other attachment), before every route", async () => {
+    const loaded = await load(`gateways:
+  default:
+    port: 3000
+    listeners:
+    - name: main
+      basicAuth:
+        mode: strict
+        htpasswd: "sha1:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="
+routes:
+- policies:
+    authorization:
+      rules: ['basicAuth.username == "sha1"']
+  backends:
+  - mcp:
+      targets:
+      - name: rec
+        stdio: { cmd: node }
+`);
+    const served = await serveConfig(loaded.gateway, [recorder()]);
+    try {
+      expect((await postInitialize(served.url)).status).toBe(401);
+      expect((await postInitialize(served.url, basic("sha1", "password"))).status).toBe(200);
+      expect(served.requests().at(-1)).toMatchObject({ subject: "sha1", issuer: "basicAuth" });
+    } finally {
+      await served.close();
     }
   });
 
