@@ -184,6 +184,20 @@ mcp:
 `;
     expect(targetOf(yaml).url).toBe("http://10.0.0.7:8080/");
   });
+
+  it("a host backend named instead of a host, as agentgateway allows (no path needed)", () => {
+    const yaml = `backends:
+- name: petstore
+  host: localhost:8080
+mcp:
+  targets:
+  - name: openapi
+    openapi:
+      backend: petstore
+      schema: {file: openapi.json}
+`;
+    expect(targetOf(yaml)).toMatchObject({ kind: "openapi", url: "http://localhost:8080/" });
+  });
 });
 
 describe("openapi target mistakes in the config", () => {

@@ -358,6 +358,16 @@ paths:
     expect(pet.structuredContent).toMatchObject({ id: 1, name: "Rex" });
   });
 
+  it("the target's own policies apply to its HTTP calls: backendAuth sends its key", async () => {
+    gw = await gatewayFor({
+      targets: [{ ...pets(), policies: { backendAuth: { key: "pets-api-key" } } }],
+    });
+    client = await connect(gw.url);
+    const since = api.received.length;
+    await client.callTool({ name: "health", arguments: {} });
+    expect(receivedSince(since)[0]?.headers.authorization).toBe("Bearer pets-api-key");
+  });
+
   it("the route's policies apply to its HTTP calls: backendAuth passes the caller's token on", async () => {
     const idp = await testIssuer();
     gw = await gatewayFor({
