@@ -6,6 +6,7 @@ import { basicAuth } from "./basic-auth";
 import { cors } from "./cors";
 import { csrf } from "./csrf";
 import { delay } from "./delay";
+import { directResponse } from "./direct-response";
 import { dnsRebindingProtection } from "./dns-rebinding-protection";
 import { extAuthz } from "./ext-authz";
 import { jwtAuth } from "./jwt-auth";
@@ -42,6 +43,7 @@ export const POLICY_KINDS = [
   timeout,
   requestRedirect,
   delay,
+  directResponse,
   backendAuth,
   backendTLS,
   csrf,
