@@ -111,7 +111,8 @@ function path(op: Operation, values: Record<string, unknown>): string {
   let target = parts[0] as string;
   for (let i = 1; i < parts.length; i += 2) {
     const name = parts[i] as string;
-    if (values[name] === undefined) throw new ArgumentError(`missing path parameter "${name}"`);
+    // Own keys only: a parameter named "constructor" is not found on Object.prototype.
+    if (!Object.hasOwn(values, name)) throw new ArgumentError(`missing path parameter "${name}"`);
     const text = scalar(values[name], `path parameter "${name}"`);
     // URLs resolve "." and ".." segments (even encoded): the request would go elsewhere.
     if (text === "" || text === "." || text === "..") {

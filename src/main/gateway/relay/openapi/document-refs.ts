@@ -32,8 +32,13 @@ const SCHEMA_LIST = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 const SCHEMA_MAP = new Set(["properties", "patternProperties", "dependentSchemas", "$defs"]);
 
 /** `text` from the document, fit for a message: bounded, control characters escaped. */
+export function shown(text: string): string {
+  return boundText(text, 120);
+}
+
+/** The same, in quotes. */
 export function quoted(text: string): string {
-  return `"${boundText(text, 120)}"`;
+  return `"${shown(text)}"`;
 }
 
 export function isObject(value: unknown): value is Node {

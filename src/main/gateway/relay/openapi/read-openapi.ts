@@ -1,4 +1,4 @@
-import { DocumentError, DocumentRefs, isObject, quoted } from "./document-refs";
+import { DocumentError, DocumentRefs, isObject, quoted, shown } from "./document-refs";
 import {
   PARAMETER_LOCATIONS,
   type OpenApi,
@@ -137,7 +137,7 @@ class OperationReader {
     for (const method of METHODS) {
       const operation = resolved[method];
       if (operation === undefined) continue;
-      const where = `${method.toUpperCase()} ${path}`;
+      const where = `${method.toUpperCase()} ${shown(path)}`;
       if (!isObject(operation)) {
         this.fail(`${where} is not an operation`);
         continue;
