@@ -39,7 +39,19 @@ export interface RequestEvent {
   error?: string;
   /** Set when a policy refused it (authentication, authorization, mcpAuthorization). */
   denied?: boolean;
+  /** The W3C trace and span ids of its span, when `tracing` sampled it. */
+  traceId?: string;
+  spanId?: string;
+  /** Fields `accessLog.add` computes for it: name → value. */
+  fields?: Record<string, AccessLogValue>;
+  /** Access-log field names `accessLog.remove` leaves out of the printed line. */
+  removed?: readonly string[];
+  /** `accessLog.filter` left it out of the access log; the app's own live log still shows it. */
+  filteredOut?: true;
 }
+
+/** A value an access-log field may hold: lists and maps arrive as their JSON text. */
+export type AccessLogValue = string | number | boolean;
 
 /** Something the gateway wants a person to know that is not tied to one request. */
 export interface NoticeEvent {
@@ -88,6 +100,7 @@ export function boundEvent<E extends GatewayEvent>(event: E): E {
     let safe = value;
     if (typeof value === "string") safe = boundField(event.kind, key, value);
     else if (key === "stderrTail" && Array.isArray(value)) safe = boundTail(value as string[]);
+    else if (key === "fields") safe = boundFields(value as Record<string, AccessLogValue>);
     if (safe !== value) (bounded ??= { ...event })[key] = safe;
   }
   return (bounded as E | undefined) ?? event;
@@ -96,6 +109,21 @@ export function boundEvent<E extends GatewayEvent>(event: E): E {
 function boundField(kind: GatewayEvent["kind"], key: string, value: string): string {
   if (!PROSE_FIELDS.has(key)) return boundText(value, IDENTIFIER_MAX);
   return kind === "notice" ? boundLines(value, PROSE_MAX) : boundText(value, PROSE_MAX);
+}
+
+/**
+ * Access-log fields hold what CEL computed from the request (a header, a claim), so their
+ * strings are bounded like prose. The same object when every value was safe already.
+ */
+function boundFields(fields: Record<string, AccessLogValue>): Record<string, AccessLogValue> {
+  let bounded: Record<string, AccessLogValue> | undefined;
+  for (const name in fields) {
+    const value = fields[name] as AccessLogValue;
+    if (typeof value !== "string") continue;
+    const safe = boundText(value, PROSE_MAX);
+    if (safe !== value) (bounded ??= { ...fields })[name] = safe;
+  }
+  return bounded ?? fields;
 }
 
 /** The same array when every line was safe already. */

@@ -75,6 +75,19 @@ function approximateBytes(e: RequestEvent): number {
     (e.unverifiedSubject?.length ?? 0) +
     (e.unverifiedIssuer?.length ?? 0) +
     (e.reason?.length ?? 0) +
-    (e.error?.length ?? 0);
+    (e.error?.length ?? 0) +
+    (e.traceId?.length ?? 0) +
+    (e.spanId?.length ?? 0) +
+    (e.fields ? fieldCharacters(e.fields) : 0);
   return ENTRY_OVERHEAD_BYTES + 2 * characters;
+}
+
+/** The fields `accessLog.add` computed: names and values (a number or boolean as 8). */
+function fieldCharacters(fields: NonNullable<RequestEvent["fields"]>): number {
+  let characters = 0;
+  for (const name in fields) {
+    const value = fields[name];
+    characters += name.length + (typeof value === "string" ? value.length : 8);
+  }
+  return characters;
 }

@@ -1,3 +1,8 @@
+import {
+  accessLogFields,
+  accessLogRecord,
+  type AccessLogField,
+} from "../../shared/access-log-fields";
 import type { GatewayEvent, NoticeEvent, RequestEvent, TargetEvent } from "../../shared/log-event";
 import type { LogBus } from "../gateway/log-bus";
 
@@ -8,7 +13,8 @@ export type LogFormat = "text" | "json";
  * (`<time>\tinfo\trequest k=v ... duration=3ms`) or as JSON lines. Lines are gathered and
  * written once per turn of the event loop, so a busy gateway makes one write, not one per call.
  * The bus has bounded every value and escaped its control characters, so a line is printed as
- * the event says.
+ * the event says. A request line shows what `accessLog` made of it (fields added, fields
+ * removed), and a request its filter left out is not printed.
  */
 export function printEvents(
   bus: LogBus,
@@ -21,13 +27,18 @@ export function printEvents(
     pending = [];
   };
   const unsubscribe = bus.subscribe((event) => {
+    if (event.kind === "request" && event.filteredOut) return;
     if (pending.length === 0) setImmediate(flush);
-    pending.push((format === "json" ? JSON.stringify(event) : formatText(event)) + "\n");
+    pending.push((format === "json" ? formatJson(event) : formatText(event)) + "\n");
   });
   return () => {
     unsubscribe();
     if (pending.length) flush();
   };
+}
+
+function formatJson(event: GatewayEvent): string {
+  return JSON.stringify(event.kind === "request" ? accessLogRecord(event) : event);
 }
 
 function formatText(event: GatewayEvent): string {
@@ -43,44 +54,7 @@ function formatText(event: GatewayEvent): string {
 
 function formatRequest(e: RequestEvent): string {
   const level = e.status >= 500 ? "error" : e.status >= 400 ? "warn" : "info";
-  const fields: [string, string | number | undefined][] = [
-    ["route", e.route],
-    ["http.method", e.httpMethod],
-    ["http.path", e.path],
-    ["http.status", e.status],
-    ["jwt.sub", e.subject],
-    ["jwt.iss", e.issuer],
-    ["jwt.sub.unverified", e.unverifiedSubject],
-    ["jwt.iss.unverified", e.unverifiedIssuer],
-    ["protocol", e.method ? "mcp" : "http"],
-    ["mcp.method.name", e.method],
-    ["mcp.target", e.target],
-    ...itemFields(e),
-    ["mcp.session.id", e.session],
-    ["error", e.error],
-    ["reason", e.reason],
-    ["duration", `${Math.round(e.durationMs)}ms`],
-  ];
-  return `${new Date(e.time).toISOString()}\t${level}\trequest ${keyValues(fields)}`;
-}
-
-/** Tool and prompt names and resource URIs under the keys agentgateway logs them with. */
-function itemFields(e: RequestEvent): [string, string | undefined][] {
-  if (e.name === undefined || e.method === undefined) return [];
-  if (e.method.startsWith("tools/"))
-    return [
-      ["mcp.resource.type", "tool"],
-      ["gen_ai.tool.name", e.name],
-    ];
-  if (e.method.startsWith("prompts/"))
-    return [
-      ["mcp.resource.type", "prompt"],
-      ["gen_ai.prompt.name", e.name],
-    ];
-  return [
-    ["mcp.resource.type", "resource"],
-    ["mcp.resource.uri", e.name],
-  ];
+  return `${new Date(e.time).toISOString()}\t${level}\trequest ${keyValues(accessLogFields(e))}`;
 }
 
 /**
@@ -104,7 +78,7 @@ function formatTarget(e: TargetEvent): string {
   return `${new Date(e.time).toISOString()}\t${level}\ttarget ${e.target} ${e.state}${error} ${where}`;
 }
 
-function keyValues(fields: [string, string | number | undefined][]): string {
+function keyValues(fields: readonly AccessLogField[]): string {
   return fields
     .filter(([, value]) => value !== undefined)
     .map(

@@ -69,6 +69,7 @@ const POLICY_REASONS: Readonly<Record<string, string>> = {
   oidc: "not implemented yet: browser sign-in (OpenID Connect authorization code with a session cookie) is for web pages; MCP clients sign in with OAuth through `mcpAuthentication`, and tokens are checked by `jwtAuth`",
   sessionAffinity: "an MCP session stays with the targets it opened, so there is nothing to pin",
   tcp: HTTP_ONLY,
+  logging: 'write it under its newer name, "accessLog"',
 };
 
 /** The policy keys agentgateway takes at a place, each with why Gatehouse does not (yet). */
@@ -196,8 +197,6 @@ const AGENTGATEWAY_KEYS: Record<Place, Readonly<Record<string, string>>> = {
     connectionTerminationDeadline: NOT_YET,
     connectionMinTerminationDeadline: NOT_YET,
     workerThreads: "Gatehouse is one Node process",
-    tracing: NOT_YET,
-    logging: OWN_ADMIN,
     metrics: NOT_YET,
     backend: NOT_YET,
     hbone: STANDALONE,
@@ -252,9 +251,7 @@ const AGENTGATEWAY_KEYS: Record<Place, Readonly<Record<string, string>>> = {
     "proxyProtocol",
     "proxy",
     "connect",
-    "accessLog",
     "logging",
-    "tracing",
   ),
 };
 

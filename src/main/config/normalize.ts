@@ -1,4 +1,5 @@
 import { parseDuration } from "./duration";
+import { frontendPolicies } from "./legacy-telemetry";
 import type { GatewayConfig, ListenerSpec, McpBackendSpec, PathMatch, RouteSpec } from "./model";
 import { backendSpec, NamedBackends, type Report } from "./normalize-backends";
 import { Gateways } from "./normalize-gateways";
@@ -96,14 +97,15 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
   }
 
   const ttl = raw.config?.mcp?.sessionTtl;
+  const frontend = frontendPolicies(raw, report);
   return {
     listeners,
     sessionIdleMs: ttl ? parseDuration(ttl) : DEFAULT_SESSION_TTL_MS,
-    ...(raw.frontendPolicies && {
+    ...(frontend && {
       frontendPolicies: {
         attachment: "frontend",
         path: ["frontendPolicies"],
-        policies: raw.frontendPolicies,
+        policies: frontend,
       },
     }),
   };

@@ -7,7 +7,9 @@
 import { z } from "zod";
 import type { Attachment } from "../gateway/policies/policy";
 import { dnsRebindingProtection } from "../gateway/policies/dns-rebinding-protection";
+import { legacyLoggingSchema } from "../gateway/policies/access-log";
 import { POLICY_KINDS, type PolicyConfigs } from "../gateway/policies/registry";
+import { legacyTracingSchema } from "../gateway/policies/tracing/legacy-tracing";
 import { CIPHER_SUITES } from "../gateway/tls-cipher-suites";
 import { PLACES, type Place } from "./agentgateway-features";
 import { duration, evenBesideOtherProblems, port, stringList } from "./schema-parts";
@@ -463,6 +465,8 @@ const settings = at(
           .describe("Idle time after which a session and its processes end; default 30m."),
       })
       .optional(),
+    tracing: legacyTracingSchema.optional(),
+    logging: legacyLoggingSchema.optional(),
   }),
 );
 

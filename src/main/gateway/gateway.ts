@@ -12,6 +12,7 @@ import { SessionStore } from "./relay/session-store";
 import { StatelessBridge } from "./relay/stateless-bridge";
 import { listAllTools, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
+import { RequestWatch } from "./request-watch";
 import { matchRoute } from "./routes";
 import { runSteps } from "./run-steps";
 import {
@@ -185,18 +186,33 @@ export class Gateway {
     const listener = active.compiled;
     let route: CompiledRoute | undefined;
 
-    const report: Report = (status, fields) =>
-      this.options.bus.emit({
-        kind: "request",
-        time,
-        status,
-        httpMethod: req.method ?? "GET",
-        path,
-        route: route?.name,
-        durationMs: performance.now() - started,
-        ...fields,
-      });
     const request = new PolicyRequest(req, path);
+    const watch = RequestWatch.start(listener.observers, request);
+    /** The request's own log event, as the watching policies had it logged. */
+    let logged: RequestEvent | undefined;
+    const event = (status: number, fields?: Partial<RequestEvent>): RequestEvent => ({
+      kind: "request",
+      time,
+      status,
+      httpMethod: req.method ?? "GET",
+      path,
+      route: route?.name,
+      durationMs: performance.now() - started,
+      ...fields,
+    });
+    const report: Report = (status, fields) => {
+      logged = watch ? watch.logged(event(status, fields)) : event(status, fields);
+      this.options.bus.emit(logged);
+    };
+    // A request that carried calls has no event of its own: its end says what one would.
+    if (watch) {
+      res.once("close", () => {
+        const { subject, issuer } = request.caller;
+        const session = res.getHeader("mcp-session-id");
+        const summary = { subject, issuer, ...(typeof session === "string" && { session }) };
+        watch.ended(logged ?? event(res.statusCode, summary));
+      });
+    }
     (res as AnswerResponse).editor = request;
     const answer = (reply: Answer) => {
       res.writeHead(reply.status, { ...request.responseHeaders, ...reply.headers }).end(reply.body);
@@ -246,6 +262,7 @@ export class Gateway {
         stateless: this.stateless,
         sessionContext: this.sessionContext,
         report,
+        watch,
       };
       const serve = isLegacySse(exchange) ? serveLegacySse : serveStreamableHttp;
       return serve(exchange);

@@ -71,6 +71,8 @@ export interface CompiledRoute extends CompiledPolicies, RouteTargets {
 export interface CompiledListener extends CompiledPolicies {
   spec: ListenerSpec;
   routes: CompiledRoute[];
+  /** The policies that watch its traffic (`observe`): access logs, traces. */
+  observers: readonly CompiledPolicy[];
 }
 
 /** A problem or warning at a key path of the config. */
@@ -140,16 +142,28 @@ export async function compileRuntime(
     for (const { policy } of compiled) opened.push(policy);
     return compiled;
   };
+  // frontendPolicies are for all traffic: compiled once, whatever the number of listeners, and
+  // the outermost layer of each (their steps run first; their fetch wrappers wrap the others).
+  const frontend = await compileLayers(config.frontendPolicies ? [config.frontendPolicies] : [], {
+    ...ctx,
+    listenerAddress: "",
+    routePaths: undefined,
+  });
+  for (const { policy } of frontend) opened.push(policy);
+  const frontendWide = mostSpecific(frontend);
+  const observers = frontend.flatMap(({ policy }) => (policy.observe ? [policy] : []));
   const listeners = await Promise.all(
     config.listeners.map(async (spec): Promise<CompiledListener> => {
       const [own, routes] = await Promise.all([
         compile(spec.policies ?? [], spec),
-        Promise.all(spec.routes.map((route) => compileRoute(route, spec, compile, ctx))),
+        Promise.all(
+          spec.routes.map((route) => compileRoute(route, spec, compile, frontendWide, ctx)),
+        ),
       ]);
-      const compiled = pipeline(own);
+      const compiled = pipeline([...frontend, ...own]);
       // A gateway that authenticates makes every route's answers the caller's own.
       for (const route of routes) route.variesByCaller ||= compiled.variesByCaller;
-      return { spec, routes, ...compiled };
+      return { spec, routes, ...compiled, observers };
     }),
   );
   const runtime: Runtime = {
@@ -171,6 +185,7 @@ async function compileRoute(
   spec: RouteSpec,
   listener: ListenerSpec,
   compile: CompileLayers,
+  frontendWide: ReadonlyMap<PolicyKind, CompiledPolicy>,
   ctx: CompileContext,
 ): Promise<CompiledRoute> {
   const loadingApis = compileOpenApis(spec.backend.targets, ctx);
@@ -216,7 +231,11 @@ async function compileRoute(
     },
     fetchFor(target, callerToken, served) {
       const own = target.kind === "stdio" ? undefined : target.policies;
-      const policies = new Map([...routeWide, ...(own ? (targetWide.get(own) ?? []) : [])]);
+      const policies = new Map([
+        ...frontendWide,
+        ...routeWide,
+        ...(own ? (targetWide.get(own) ?? []) : []),
+      ]);
       const scope: FetchScope = { target: { name: target.name, url: targetUrl(target) }, served };
       let wrapped: Fetch = fetch;
       // The innermost wrapper is applied first: the registry's last kind, so its first is

@@ -8,6 +8,8 @@ import { celContext } from "./cel-context";
 import type { CompileContext, ConfigPath } from "./compile-context";
 import type { HeaderEdits } from "./header-edits";
 import type { ClaimedCaller } from "./jwt/untrusted-token";
+import type { LogContext } from "./log-context";
+import type { RequestEvent } from "../../../shared/log-event";
 
 /**
  * Where in a config a policy can be written, outermost first: for all traffic
@@ -174,6 +176,33 @@ export interface CompiledPolicy {
   wrapFetch?(next: Fetch, callerToken: () => string | undefined, scope: FetchScope): Fetch;
   /** Releases what it holds (key refreshers, connections) when a reload replaces it. */
   close?(): Promise<void>;
+  /**
+   * Watches traffic (access logs, traces): told of each HTTP request as it arrives, it returns
+   * what it keeps of that request, or undefined to let it pass unwatched.
+   */
+  observe?(request: PolicyRequest): Observation | undefined;
+}
+
+/**
+ * What a policy that watches traffic keeps of one HTTP request, or of one JSON-RPC call in it,
+ * from its start to its log event. Every member is optional: a policy implements what it needs.
+ */
+export interface Observation {
+  /** A call in the observed request starts: what the policy keeps of it, if it watches it. */
+  call?(method: string): Observation | undefined;
+  /** Sends the observed call on to its targets: requests to HTTP targets made within see it. */
+  around?<T>(send: () => T): T;
+  /**
+   * The observed request or call is logged: returns the event as the log should have it
+   * (fields added, left out of the access log), before the bus bounds it. `context` is what CEL
+   * expressions see of it, built on first use.
+   */
+  logged?(event: RequestEvent, context: () => LogContext): RequestEvent;
+  /**
+   * The observed HTTP request is over: its answer went out, or its client went away. `summary`
+   * is its log event, or what one would have said.
+   */
+  ended?(summary: RequestEvent, context: () => LogContext): void;
 }
 
 /**

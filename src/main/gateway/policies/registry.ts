@@ -1,3 +1,4 @@
+import { accessLog } from "./access-log";
 import { apiKey } from "./api-key";
 import { authorization } from "./authorization";
 import { backendAuth } from "./backend-auth";
@@ -20,6 +21,7 @@ import { requestRedirect } from "./request-redirect";
 import { responseHeaderModifier } from "./response-header-modifier";
 import { retry } from "./retry";
 import { timeout } from "./timeout";
+import { tracing } from "./tracing";
 import { urlRewrite } from "./url-rewrite";
 
 /**
@@ -51,6 +53,8 @@ export const POLICY_KINDS = [
   requestHeaderModifier,
   urlRewrite,
   requestMirror,
+  accessLog,
+  tracing,
 ] as const;
 
 type Kinds = (typeof POLICY_KINDS)[number];

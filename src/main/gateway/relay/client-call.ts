@@ -1,6 +1,7 @@
 import type { Access } from "../policies/caller";
 import type { HeaderEdits } from "../policies/header-edits";
 import type { McpAuthorization } from "../policies/mcp-authorization";
+import type { RequestWatch } from "../request-watch";
 import type { ClientSink } from "./client-sink";
 import { ErrorCode, errorResponse, type RpcId, type RpcMessage } from "./jsonrpc";
 import type { Merged, Part } from "./merge";
@@ -19,6 +20,8 @@ export interface CallOrigin {
   paramHeaders?: Record<string, string>;
   /** What the request's policies set for its HTTP targets (`PolicyRequest.targetHeaders`). */
   targetHeaders?: readonly HeaderEdits[];
+  /** What the policies that watch traffic keep of the request (RequestWatch). */
+  watch?: RequestWatch;
 }
 
 /**
@@ -47,6 +50,8 @@ export class ClientCall implements ResponseHandler {
   private asked: Upstream[] | undefined;
   private combine: ((parts: Part[]) => Merged) | undefined;
   private adjust: AdjustResult | undefined;
+  /** What the policies that watch traffic keep of this call (its span). */
+  readonly watch: RequestWatch | undefined;
 
   constructor(
     readonly id: RpcId,
@@ -55,7 +60,9 @@ export class ClientCall implements ResponseHandler {
     readonly origin: CallOrigin,
     readonly progressToken: string | number | undefined,
     private readonly done: (call: ClientCall, response: RpcMessage) => void,
-  ) {}
+  ) {
+    this.watch = origin.watch?.call(method);
+  }
 
   get durationMs(): number {
     return performance.now() - this.startedAt;

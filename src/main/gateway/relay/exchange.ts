@@ -3,6 +3,7 @@ import type { RequestEvent } from "../../../shared/log-event";
 import type { Access } from "../policies/caller";
 import type { HeaderEdits } from "../policies/header-edits";
 import { mcpAuthorization } from "../policies/mcp-authorization";
+import type { RequestWatch } from "../request-watch";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
 import { ErrorCode, type RpcId } from "./jsonrpc";
@@ -35,6 +36,8 @@ export interface Exchange {
   sessionContext: SessionContext;
   /** Logs the HTTP request itself; used where no JSON-RPC call inside it is logged. */
   report(status: number, fields?: Partial<RequestEvent>): void;
+  /** What the policies that watch traffic keep of the request; none when nobody watches it. */
+  watch?: RequestWatch;
 }
 
 const SESSION_NOT_FOUND =
@@ -73,6 +76,7 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
     mcpAuthorization: route.find(mcpAuthorization),
     paramHeaders: paramHeaders(ex.req.headers),
     targetHeaders: ex.targetHeaders,
+    watch: ex.watch,
   };
 }
 

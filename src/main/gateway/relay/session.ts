@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { boundText } from "../../../shared/bounded-text";
 import type { TargetSpec } from "../../config/model";
 import type { RouteTargets } from "../runtime";
-import type { TargetEvent } from "../../../shared/log-event";
+import type { RequestEvent, TargetEvent } from "../../../shared/log-event";
 import type { LogBus } from "../log-bus";
 import { LIST_CHANGES, neededCapability, serves } from "./capabilities";
 import { ClientCall, type AdjustResult, type CallOrigin } from "./client-call";
@@ -174,7 +174,9 @@ export class RelaySession implements UpstreamEvents {
     );
     this.calls.set(call.id, call);
     if (progressToken !== undefined) this.callsByProgressToken.set(progressToken, call);
-    this.dispatch(call, message.params);
+    // Whatever the call sends its targets goes within its watch (its span, for HTTP targets).
+    if (call.watch) call.watch.around(() => this.dispatch(call, message.params));
+    else this.dispatch(call, message.params);
   }
 
   /**
@@ -654,7 +656,7 @@ export class RelaySession implements UpstreamEvents {
   };
 
   private report(call: ClientCall, error: string | undefined, status = call.origin.status): void {
-    this.context.bus.emit({
+    const event: RequestEvent = {
       kind: "request",
       time: call.time,
       status,
@@ -671,7 +673,8 @@ export class RelaySession implements UpstreamEvents {
       durationMs: call.durationMs,
       error,
       ...(call.denied && { denied: true }),
-    });
+    };
+    this.context.bus.emit(call.watch ? call.watch.logged(event) : event);
   }
 
   private reportTarget(

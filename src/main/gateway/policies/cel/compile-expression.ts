@@ -1,7 +1,7 @@
 import type { ParseResult } from "@marcbachmann/cel-js";
 import { findContextWarnings } from "./context-references";
 import { describeCelError, type ExpressionProblem } from "./describe-error";
-import { ruleEnvironment } from "./environment";
+import { logEnvironment, ruleEnvironment } from "./environment";
 import type { RuleScope } from "./rule-types";
 
 export type CompiledExpression =
@@ -27,7 +27,7 @@ export function compileValueExpression(expression: string, scope: RuleScope): Co
 function compile(expression: string, scope: RuleScope, isRule: boolean): CompiledExpression {
   let program: ParseResult;
   try {
-    program = ruleEnvironment.parse(expression);
+    program = (scope === "log" ? logEnvironment : ruleEnvironment).parse(expression);
   } catch (error) {
     return { error: describeCelError(error), warnings: [] };
   }

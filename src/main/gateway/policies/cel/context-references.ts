@@ -29,6 +29,21 @@ const NEVER_SET: Readonly<Record<string, string>> = {
   "mcp.tool.result": "rules decide before the call, so there is no result",
 };
 
+/** What access-log and span expressions see besides: the call and the answer. */
+const LOG_SHAPES: Readonly<Record<string, Shape>> = {
+  ...SHAPES,
+  mcp: { ...(SHAPES.mcp as object), methodName: "string", sessionId: "string" },
+  response: { code: "string" },
+};
+
+/** Members that agentgateway's log expressions may name but that Gatehouse's log does not hold. */
+const NEVER_LOGGED: Readonly<Record<string, string>> = {
+  "request.body": "Gatehouse does not read request bodies",
+  "mcp.tool.arguments": "Gatehouse's log holds a call's tool and target, not its arguments",
+  "mcp.tool.result": "Gatehouse's log holds a call's outcome, not its result",
+  "mcp.tool.error": "Gatehouse's log holds a failed call's message as the field `error`",
+};
+
 /** Macros whose first argument names a variable bound in the arguments after it. */
 const COMPREHENSIONS = new Set(["all", "exists", "exists_one", "map", "filter"]);
 
@@ -76,18 +91,22 @@ function memberChain(node: ASTNode): { root: string; keys: string[] } | undefine
   return current.op === "id" ? { root: current.args, keys: keys.reverse() } : undefined;
 }
 
+function shapesIn(scope: RuleScope): Readonly<Record<string, Shape>> {
+  return scope === "log" ? LOG_SHAPES : SHAPES;
+}
+
 /** Why a path into the context never has a value at decision time, or undefined when it may. */
 function problemWith(root: string, keys: string[], scope: RuleScope): string | undefined {
   if (root === "mcp" && scope === "http") {
     const path = [root, ...keys].join(".");
     return `${path} never exists in route authorization rules: mcp is only set in mcpAuthorization rules`;
   }
-  let shape = SHAPES[root] as Shape;
+  let shape = shapesIn(scope)[root] as Shape;
   for (let i = 0; i < keys.length; i++) {
     if (typeof shape === "string") return undefined;
     const key = keys[i] as string;
     const path = [root, ...keys.slice(0, i + 1)].join(".");
-    const reason = NEVER_SET[path];
+    const reason = (scope === "log" ? NEVER_LOGGED : NEVER_SET)[path];
     if (reason) return `${path} never exists: ${reason}`;
     if (!Object.hasOwn(shape, key)) {
       const parent = [root, ...keys.slice(0, i)].join(".");
@@ -116,7 +135,7 @@ export function findContextWarnings(ast: ASTNode, scope: RuleScope): ExpressionP
   const visit = (node: ASTNode, bound: ReadonlySet<string>): void => {
     const chain = node.op === "id" ? { root: node.args, keys: [] } : memberChain(node);
     if (chain) {
-      if (Object.hasOwn(SHAPES, chain.root) && !bound.has(chain.root)) {
+      if (Object.hasOwn(shapesIn(scope), chain.root) && !bound.has(chain.root)) {
         const problem = problemWith(chain.root, chain.keys, scope);
         if (problem) report(problem, node.start);
       }

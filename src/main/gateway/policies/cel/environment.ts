@@ -25,3 +25,11 @@ export const ruleEnvironment = withSafeMatches(
     ),
   ),
 );
+
+/**
+ * Where access-log fields and filters and span attributes are checked: they run once the
+ * answer is known, so they also see `response`.
+ */
+export const logEnvironment = ruleEnvironment
+  .clone()
+  .registerVariable("response", "map<string, dyn>");

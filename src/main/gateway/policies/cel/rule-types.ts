@@ -5,8 +5,12 @@ export interface RuleSpec {
   expression: string;
 }
 
-/** "http": route `authorization` rules; "mcp": `mcpAuthorization` rules (also see mcp.*). */
-export type RuleScope = "http" | "mcp";
+/**
+ * "http": route `authorization` rules; "mcp": `mcpAuthorization` rules (also see mcp.*); "log":
+ * access-log and span expressions, which run after the answer (also see `response` and the
+ * call's `mcp.methodName` and `mcp.sessionId`).
+ */
+export type RuleScope = "http" | "mcp" | "log";
 
 export interface RuleProblem {
   /** The rule's position in the list, from 0. */

@@ -29,6 +29,12 @@ export function RequestDetails({ entry, onClose }: RequestDetailsProps) {
     ["Session", entry.session],
     ["HTTP", `${entry.httpMethod} ${entry.path}`],
     ["Duration", formatDuration(entry.durationMs)],
+    ["Trace / span", entry.traceId && `${entry.traceId} / ${entry.spanId ?? ""}`],
+    // What the config's accessLog added, after Gatehouse's own.
+    ...Object.entries(entry.fields ?? {}).map(([name, value]): [string, string] => [
+      `Field ${name}`,
+      String(value),
+    ]),
   ];
 
   return (
