@@ -651,6 +651,8 @@ export class RelaySession implements UpstreamEvents {
     if (this.calls.get(call.id) !== call) return; // cancelled or session closed meanwhile
     this.calls.delete(call.id);
     if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
+    // Idle from the last answer, not the last request: a slow initialize is no idle time.
+    this.lastActivity = Date.now();
     call.sink.send(response);
     this.report(call, response.error?.message);
   };
