@@ -49,7 +49,9 @@ async function connect(port: number): Promise<Client> {
   return client;
 }
 
-describe("frontendPolicies.accessLog", () => {
+// Each test starts gatehouse and its demo target as processes: on a loaded machine that alone
+// can take tens of seconds.
+describe("frontendPolicies.accessLog", { timeout: 90_000 }, () => {
   it("prints only the requests its filter keeps, with the added fields and without the removed ones (gatehouse serve)", async () => {
     const port = await freePort();
     const file = writeTemp("config.yaml", ACCESS_LOG + demoConfig(port));
