@@ -22,6 +22,7 @@ import { responseHeaderModifier } from "./response-header-modifier";
 import { retry } from "./retry";
 import { timeout } from "./timeout";
 import { tracing } from "./tracing";
+import { transformations } from "./transformations";
 import { urlRewrite } from "./url-rewrite";
 
 /**
@@ -48,6 +49,7 @@ export const POLICY_KINDS = [
   directResponse,
   backendAuth,
   backendTLS,
+  transformations,
   csrf,
   responseHeaderModifier,
   requestHeaderModifier,
