@@ -14,6 +14,7 @@ import { jwtAuth } from "./jwt-auth";
 import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
 import { mcpAuthorization } from "./mcp-authorization";
+import { mcpGuardrails } from "./mcp-guardrails";
 import type { PolicyKind } from "./policy";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
@@ -41,6 +42,7 @@ export const POLICY_KINDS = [
   extAuthz,
   authorization,
   mcpAuthorization,
+  mcpGuardrails,
   localRateLimit,
   retry,
   timeout,

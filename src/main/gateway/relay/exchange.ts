@@ -3,6 +3,7 @@ import type { RequestEvent } from "../../../shared/log-event";
 import type { Access } from "../policies/caller";
 import type { HeaderEdits } from "../policies/header-edits";
 import { mcpAuthorization } from "../policies/mcp-authorization";
+import { mcpGuardrails } from "../policies/mcp-guardrails";
 import type { RequestWatch } from "../request-watch";
 import type { CompiledRoute } from "../runtime";
 import type { CallOrigin } from "./client-call";
@@ -77,6 +78,7 @@ export function callOrigin(ex: Exchange, status: number): CallOrigin {
     paramHeaders: paramHeaders(ex.req.headers),
     targetHeaders: ex.targetHeaders,
     watch: ex.watch,
+    mcpGuardrails: route.find(mcpGuardrails)?.forRequest(ex.req, access),
   };
 }
 

@@ -264,9 +264,15 @@ export class RelaySession implements UpstreamEvents {
       return;
     }
     this.state = "initializing";
-    const outcomes = await Promise.all(
-      this.route.backend.targets.map((target) => this.startTarget(target, params)),
-    );
+    const { targets } = this.route.backend;
+    const names = targets.map((target) => target.name);
+    // mcpGuardrails may refuse it before any target starts; nobody can use the session then.
+    const admitted = await call.admitted(names, undefined);
+    if (!admitted || this.closed) {
+      await this.close();
+      return;
+    }
+    const outcomes = await Promise.all(targets.map((target) => this.startTarget(target, params)));
     if (this.closed) return; // close() stopped every target, and nobody waits for the answer
     const started = outcomes.filter((o): o is StartedTarget => "upstream" in o);
     const failures = outcomes.filter((o): o is FailedTarget => "error" in o).map((o) => o.error);
@@ -288,7 +294,6 @@ export class RelaySession implements UpstreamEvents {
       upstream.initialized(result);
       this.byName.set(upstream.name, upstream);
     }
-    const names = this.route.backend.targets.map((target) => target.name);
     this.namespace = new Namespace(names, this.route.backend.prefixMode);
     if (this.namespace.needsDirectory) {
       this.directory = new TargetDirectory(this.upstreams, (message) =>
@@ -736,6 +741,7 @@ export class RelaySession implements UpstreamEvents {
 
   /** Forgets the call and tells its targets to stop working on it. */
   private withdraw(call: ClientCall, reason: string): void {
+    call.withdraw();
     this.calls.delete(call.id);
     if (call.progressToken !== undefined) this.callsByProgressToken.delete(call.progressToken);
     for (const upstream of this.upstreams) upstream.cancel(call, reason);
