@@ -80,6 +80,14 @@ describe("environment variables in values", () => {
     ]);
   });
 
+  it("reads $$ as a $ that starts no variable, as agentgateway does", () => {
+    const yaml = withStdio("pa$$word", '["$$HOME", "$${HOME}", "cost: 5$$", "$$$HOME"]');
+    expect(stdioTarget(yaml, { HOME: "/home/me" })).toMatchObject({
+      cmd: "pa$word",
+      args: ["$HOME", "${HOME}", "cost: 5$", "$/home/me"],
+    });
+  });
+
   it("does not expand keys or comments", () => {
     const yaml = `# $NOT_SET in a comment
 mcp:

@@ -23,6 +23,7 @@ interface PolicySource {
 /** The top-level `backends`, by name, with where each is written. */
 export class NamedBackends {
   private readonly byName = new Map<string, { raw: RawNamedBackend; path: Path }>();
+  private readonly specs = new Map<string, McpBackendSpec>();
 
   constructor(
     raw: readonly RawNamedBackend[],
@@ -54,7 +55,28 @@ export class NamedBackends {
       return undefined;
     }
     const own = { path: [...named.path, "policies"], policies: named.raw.policies };
-    return backendSpec(named.raw.mcp, [...named.path, "mcp"], [own, reference], this);
+    const spec = this.specOf(name, named.raw.mcp, named.path, own);
+    if (!reference.policies) return spec;
+    const onBackend = { path: [...named.path, "mcp"], policies: named.raw.mcp };
+    return { ...spec, ...layerOf("backend", [dnsRebindingOf(onBackend), own, reference]) };
+  }
+
+  /** Checks the MCP backends no route names, so that their problems are reported too. */
+  checkUnused() {
+    for (const [name, { raw, path }] of this.byName) {
+      if (raw.mcp)
+        this.specOf(name, raw.mcp, path, { path: [...path, "policies"], policies: raw.policies });
+    }
+  }
+
+  /** A named MCP backend as routes that add no policies of their own use it: made once. */
+  private specOf(name: string, raw: RawMcpBackend, path: Path, own: PolicySource) {
+    let spec = this.specs.get(name);
+    if (!spec) {
+      spec = backendSpec(raw, [...path, "mcp"], [own], this);
+      this.specs.set(name, spec);
+    }
+    return spec;
   }
 
   /**
@@ -118,15 +140,18 @@ export function backendSpec(
     names.add(target.name);
     return targetSpec(target, [...path, "targets", i], named);
   });
-  const { dnsRebindingProtection } = raw;
-  const onBackend = { path, policies: { dnsRebindingProtection } };
   return {
     targets,
     prefixMode: raw.prefixMode ?? "conditional",
     failureMode: raw.failureMode ?? "failClosed",
     statefulMode: raw.statefulMode ?? "stateful",
-    ...layerOf("backend", [onBackend, ...sources]),
+    ...layerOf("backend", [dnsRebindingOf({ path, policies: raw }), ...sources]),
   };
+}
+
+/** `dnsRebindingProtection`, the policy written on the MCP backend itself, as a policy source. */
+function dnsRebindingOf({ path, policies }: { path: Path; policies: RawMcpBackend }) {
+  return { path, policies: { dnsRebindingProtection: policies.dnsRebindingProtection } };
 }
 
 /**

@@ -57,21 +57,23 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
       route.gateways !== undefined
         ? gateways.resolve(route.gateways, [...path, "gateways"])
         : defaultGateway(gateways, path, report);
+    // One spec for every listener it joins: its problems are reported once.
+    const spec = routeSpec(route, path, "", [], named);
     for (const listener of attached) {
-      const name = `route${listener.routes.length}`;
-      listener.routes.push(routeSpec(route, path, name, [], named));
+      listener.routes.push({ ...spec, name: route.name ?? `route${listener.routes.length}` });
     }
   });
 
   if (raw.mcp) {
     const { gateways: refs, port, address, policies = {}, ...backend } = raw.mcp;
+    const mcpBackend = backendSpec(backend, ["mcp"], [], named);
     const route = (paths: PathMatch[]): RouteSpec => ({
       name: "default",
       policiesPath: ["mcp", "policies"],
       hostnames: [],
       paths,
       policies,
-      backend: backendSpec(backend, ["mcp"], [], named),
+      backend: mcpBackend,
     });
     // agentgateway: `mcp` without gateways and port goes to the gateway `default`, if any.
     const attached =
@@ -96,6 +98,7 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
     }
   }
 
+  named.checkUnused();
   const ttl = raw.config?.mcp?.sessionTtl;
   const frontend = frontendPolicies(raw, report);
   return {

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { AnswerResponse } from "./answer-response";
 import type { GatewayConfig, ListenerSpec } from "../config/model";
 import type { RequestEvent } from "../../shared/log-event";
@@ -12,6 +14,7 @@ import { SessionStore } from "./relay/session-store";
 import { StatelessBridge } from "./relay/stateless-bridge";
 import { listAllTools, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
+import { pickListener } from "./pick-listener";
 import { RequestWatch } from "./request-watch";
 import { matchRoute } from "./routes";
 import { runSteps } from "./run-steps";
@@ -31,14 +34,30 @@ export interface GatewayOptions {
   initializeTimeoutMs?: number;
 }
 
+/** One socket, and the listeners it serves: one, or several told apart by host name. */
 interface ActiveListener {
   server: Server;
   /** Swapped in one assignment on reload; a request reads it once, when it arrives. */
-  compiled: CompiledListener;
+  compiled: readonly CompiledListener[];
+  /** What the socket speaks; a change needs another socket. */
+  security: Security;
   url: string;
 }
 
+/** Plain HTTP, HTTPS, or HTTPS that asks clients for certificates (mutual TLS). */
+type Security = "http" | "https" | "mtls";
+
 const listenerKey = (address: string, port: number) => `${address}:${port}`;
+
+/** The listener of a socket whose certificate a client that names no host (SNI) gets. */
+const fallbackListener = (listeners: readonly CompiledListener[]) =>
+  (listeners.find((listener) => listener.spec.hostname === undefined) ??
+    listeners[0]) as CompiledListener;
+
+function securityOf(listeners: readonly CompiledListener[]): Security {
+  const { tls } = fallbackListener(listeners);
+  return !tls ? "http" : tls.requestCert ? "mtls" : "https";
+}
 
 type Report = (status: number, fields?: Partial<RequestEvent>) => void;
 
@@ -66,7 +85,7 @@ export class Gateway {
     this.stateless = new StatelessBridge(this.sessionContext);
   }
 
-  /** The URL of every listener, e.g. `http://127.0.0.1:3000`. */
+  /** The URL of every socket, e.g. `http://127.0.0.1:3000` or `https://127.0.0.1:8443`. */
   get urls(): string[] {
     return [...this.listeners.values()].map((listener) => listener.url);
   }
@@ -101,14 +120,26 @@ export class Gateway {
   async apply(config: GatewayConfig, options: RuntimeOptions = {}): Promise<CompileIssue[]> {
     const notice = options.notice ?? ((level, message) => this.options.bus.notice(level, message));
     const runtime = await compileRuntime(config, { ...options, notice });
-    const wanted = new Map(
-      runtime.listeners.map((c) => [listenerKey(c.spec.address, c.spec.port), c]),
-    );
+    const wanted = new Map<string, CompiledListener[]>();
+    for (const listener of runtime.listeners) {
+      const key = listenerKey(listener.spec.address, listener.spec.port);
+      wanted.set(key, [...(wanted.get(key) ?? []), listener]);
+    }
+    // A port that turns from HTTP to HTTPS (or starts or stops asking for client certificates)
+    // needs a new socket, and the port is free for it only once the old one is closed: such a
+    // change cannot be undone if the rest of the config then fails to bind.
+    for (const [key, listeners] of wanted) {
+      const active = this.listeners.get(key);
+      if (active && active.security !== securityOf(listeners)) {
+        this.listeners.delete(key);
+        await closeServer(active.server);
+      }
+    }
 
     const opened = new Map<string, ActiveListener>();
     try {
-      for (const [key, listener] of wanted) {
-        if (!this.listeners.has(key)) opened.set(key, await this.listen(listener));
+      for (const [key, listeners] of wanted) {
+        if (!this.listeners.has(key)) opened.set(key, await this.listen(listeners));
       }
     } catch (error) {
       await Promise.all([...opened.values()].map((listener) => closeServer(listener.server)));
@@ -119,6 +150,8 @@ export class Gateway {
       const next = wanted.get(key);
       if (next) {
         listener.compiled = next;
+        const { tls } = fallbackListener(next);
+        if (tls) (listener.server as HttpsServer).setSecureContext(tls.options);
       } else {
         this.listeners.delete(key);
         await closeServer(listener.server);
@@ -148,10 +181,27 @@ export class Gateway {
     await this.runtime?.close();
   }
 
-  private listen(compiled: CompiledListener): Promise<ActiveListener> {
-    const { address, port } = compiled.spec;
-    const server = createServer({ keepAliveTimeout: 65_000, ServerResponse: AnswerResponse });
-    const active: ActiveListener = { server, compiled, url: "" };
+  /** Opens a socket for listeners that share an address and port; HTTPS if they have TLS. */
+  private listen(compiled: readonly CompiledListener[]): Promise<ActiveListener> {
+    const { address, port } = (compiled[0] as CompiledListener).spec;
+    const security = securityOf(compiled);
+    const options = { keepAliveTimeout: 65_000, ServerResponse: AnswerResponse };
+    const tls = fallbackListener(compiled).tls;
+    const server = tls
+      ? createHttpsServer({
+          ...options,
+          ...tls.options,
+          requestCert: tls.requestCert,
+          rejectUnauthorized: true,
+          // A client that names a host (SNI) gets the certificate of the listener for it.
+          SNICallback: (servername, done) => {
+            const listener = pickListener(active.compiled, () => servername.toLowerCase());
+            if (listener?.tls) done(null, listener.tls.context);
+            else done(new Error(`no listener serves ${servername}`));
+          },
+        })
+      : createServer(options);
+    const active: ActiveListener = { server, compiled, security, url: "" };
     server.on("request", (req, res) => this.handle(active, req, res));
     return new Promise((resolve, reject) => {
       server.once("error", (error: NodeJS.ErrnoException) => {
@@ -167,7 +217,7 @@ export class Gateway {
         // Port 0 asks the system for a free port; the URL names the one it gave.
         const bound = (server.address() as AddressInfo).port;
         const host = address.includes(":") ? `[${address}]` : address;
-        active.url = `http://${host}:${bound}`;
+        active.url = `${security === "http" ? "http" : "https"}://${host}:${bound}`;
         resolve(active);
       });
     });
@@ -183,11 +233,17 @@ export class Gateway {
     const rawUrl = req.url ?? "/";
     const queryAt = rawUrl.indexOf("?");
     const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
-    const listener = active.compiled;
+    const hostname = () => (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+    // On HTTPS the listener is the one whose certificate the client asked for by name (SNI).
+    const servername = (req.socket as Partial<TLSSocket>).servername;
+    const listener = pickListener(active.compiled, servername ? () => servername : hostname);
     let route: CompiledRoute | undefined;
 
     const request = new PolicyRequest(req, path);
-    const watch = RequestWatch.start(listener.observers, request);
+    const watch = RequestWatch.start(
+      (listener ?? fallbackListener(active.compiled)).observers,
+      request,
+    );
     /** The request's own log event, as the watching policies had it logged. */
     let logged: RequestEvent | undefined;
     const event = (status: number, fields?: Partial<RequestEvent>): RequestEvent => ({
@@ -238,6 +294,7 @@ export class Gateway {
     };
 
     if (this.paused) return refuse(503, "Gatehouse is paused");
+    if (!listener) return refuse(404, "no listener serves this host name");
     // Two Authorization headers: node keeps the first, a proxy in front may have checked the
     // other. Which one counts would be a guess, and a guess is no basis to admit anyone.
     if (hasRepeatedAuthorization(req))
@@ -247,7 +304,8 @@ export class Gateway {
       const exchange: Exchange = {
         req,
         res,
-        listener: active.url,
+        // Sessions belong to one listener: of several on a socket, this one.
+        listener: active.compiled.length === 1 ? active.url : `${active.url}#${listener.spec.name}`,
         path,
         query: queryAt === -1 ? "" : rawUrl.slice(queryAt + 1),
         route: chosen,
@@ -268,11 +326,7 @@ export class Gateway {
       return serve(exchange);
     };
     const routed = (): void | Promise<void> => {
-      route = matchRoute(
-        listener,
-        (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase(),
-        path,
-      );
+      route = matchRoute(listener, hostname(), path);
       if (!route) return refuse(404, `no route matches ${path}`);
       const chosen = route;
       return then(runSteps(chosen.steps, request), (reply) =>

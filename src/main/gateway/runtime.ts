@@ -22,6 +22,7 @@ import {
   type ServedRequest,
   type StepResult,
 } from "./policies/policy";
+import { compileListenerTls, type ListenerTls } from "./listener-tls";
 import { KIND_BY_KEY, POLICY_KINDS } from "./policies/registry";
 import { compileOpenApis } from "./relay/openapi/compile-openapi";
 import type { OpenApi } from "./relay/openapi/openapi-api";
@@ -71,6 +72,8 @@ export interface CompiledRoute extends CompiledPolicies, RouteTargets {
 export interface CompiledListener extends CompiledPolicies {
   spec: ListenerSpec;
   routes: CompiledRoute[];
+  /** HTTPS: its certificate, read from the files `spec.tls` names. */
+  tls?: ListenerTls;
   /** The policies that watch its traffic (`observe`): access logs, traces. */
   observers: readonly CompiledPolicy[];
 }
@@ -154,16 +157,17 @@ export async function compileRuntime(
   const observers = frontend.flatMap(({ policy }) => (policy.observe ? [policy] : []));
   const listeners = await Promise.all(
     config.listeners.map(async (spec): Promise<CompiledListener> => {
-      const [own, routes] = await Promise.all([
+      const [own, routes, tls] = await Promise.all([
         compile(spec.policies ?? [], spec),
         Promise.all(
           spec.routes.map((route) => compileRoute(route, spec, compile, frontendWide, ctx)),
         ),
+        spec.tls && compileListenerTls(spec.tls, ctx),
       ]);
       const compiled = pipeline([...frontend, ...own]);
       // A gateway that authenticates makes every route's answers the caller's own.
       for (const route of routes) route.variesByCaller ||= compiled.variesByCaller;
-      return { spec, routes, ...compiled, observers };
+      return { spec, routes, ...compiled, observers, ...(tls && { tls }) };
     }),
   );
   const runtime: Runtime = {
