@@ -76,6 +76,7 @@ const LAYOUTS: Record<Flavour, Layout> = {
 export async function startAuthorizationServer(
   flavour: Flavour,
   clients: Record<string, unknown>[] = [],
+  { idTokenTtlSeconds }: { idTokenTtlSeconds?: number } = {},
 ): Promise<AuthorizationServer> {
   const layout = LAYOUTS[flavour];
   const http = createServer();
@@ -92,6 +93,7 @@ export async function startAuthorizationServer(
     cookies: { keys: ["a cookie key for tests only"] },
     routes: layout.routes,
     scopes: ["openid", "offline_access", "mcp:tools"],
+    ...(idTokenTtlSeconds !== undefined && { ttl: { IdToken: idTokenTtlSeconds } }),
     findAccount: (_ctx: unknown, sub: string) => ({
       accountId: sub,
       claims: () => ({ sub }),

@@ -66,7 +66,6 @@ const POLICY_REASONS: Readonly<Record<string, string>> = {
   health: "a Gatehouse backend is its MCP targets, whose failures `failureMode` handles",
   remoteRateLimit:
     "it asks an external rate-limit service (Envoy's rate limit service, over gRPC) about every request, and a local gateway has none: use localRateLimit",
-  oidc: "not implemented yet: browser sign-in (OpenID Connect authorization code with a session cookie) is for web pages; MCP clients sign in with OAuth through `mcpAuthentication`, and tokens are checked by `jwtAuth`",
   sessionAffinity: "an MCP session stays with the targets it opened, so there is nothing to pin",
   tcp: HTTP_ONLY,
   logging: 'write it under its newer name, "accessLog"',

@@ -15,6 +15,7 @@ import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
 import { mcpAuthorization } from "./mcp-authorization";
 import { mcpGuardrails } from "./mcp-guardrails";
+import { oidc } from "./oidc";
 import type { PolicyKind } from "./policy";
 import { requestHeaderModifier } from "./request-header-modifier";
 import { requestMirror } from "./request-mirror";
@@ -35,6 +36,7 @@ import { urlRewrite } from "./url-rewrite";
 export const POLICY_KINDS = [
   dnsRebindingProtection,
   cors,
+  oidc,
   jwtAuth,
   basicAuth,
   apiKey,
