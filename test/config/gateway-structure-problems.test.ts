@@ -162,6 +162,35 @@ routes:
     ]);
   });
 
+  it("takes HTTPS on a bind of one listener (agentgateway's mcp-tls example); several need gateways", () => {
+    const one = `binds:
+  - port: 3000
+    listeners:
+      - protocol: HTTPS
+        tls: {cert: certs/cert.pem, key: certs/key.pem}
+        routes: []
+`;
+    expect(parseConfig(one, "config.yaml", {}).gateway.listeners[0]?.tls).toEqual({
+      path: ["binds", 0, "listeners", 0, "tls"],
+      certFile: "certs/cert.pem",
+      keyFile: "certs/key.pem",
+    });
+    const several = `binds:
+  - port: 3000
+    listeners:
+      - hostname: a.localhost
+        tls: {cert: certs/a.pem, key: certs/a-key.pem}
+        routes: []
+      - hostname: b.localhost
+        protocol: HTTPS
+        routes: []
+`;
+    expect(problemsOf(several)).toEqual([
+      'config.yaml:5:14: binds[0].listeners[0].tls: a bind with several listeners serves HTTP in Gatehouse: write them under "gateways", where each listener has its own TLS',
+      'config.yaml:8:19: binds[0].listeners[1].protocol: a bind with several listeners serves HTTP in Gatehouse: write them under "gateways", where each listener has its own TLS',
+    ]);
+  });
+
   it("refuses mcp.gateways with mcp.port, as agentgateway does", () => {
     const yaml = `gateways:
   default:

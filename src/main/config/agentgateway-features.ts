@@ -208,7 +208,6 @@ const AGENTGATEWAY_KEYS: Record<Place, Readonly<Record<string, string>>> = {
   },
   bindListener: {
     namespace: NO_NAMESPACES,
-    tls: 'a bind serves HTTP only in Gatehouse: write an HTTPS listener under "gateways"',
     tcpRoutes: HTTP_ONLY,
     policies: 'write listener policies on a listener under "gateways"',
   },

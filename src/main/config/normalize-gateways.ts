@@ -107,10 +107,7 @@ export class Gateways {
     const layers: PolicyLayer[] = Object.keys(policies).length
       ? [{ attachment, path, policies }]
       : [];
-    const tls = raw.tls && this.tls(raw.tls, raw.protocol, [...path, "tls"]);
-    if (raw.protocol === "HTTPS" && !raw.tls) {
-      this.report([...path, "protocol"], "protocol HTTPS requires tls");
-    }
+    const tls = listenerTls(raw, path, this.report);
     const spec: ListenerSpec = {
       name,
       address: socket.address,
@@ -124,30 +121,6 @@ export class Gateways {
     };
     this.listeners.push(spec);
     return spec;
-  }
-
-  private tls(
-    raw: RawTls,
-    protocol: "HTTP" | "HTTPS" | undefined,
-    path: Path,
-  ): TlsSpec | undefined {
-    if (protocol === "HTTP") {
-      this.report(path, "protocol HTTP cannot set tls");
-      return undefined;
-    }
-    const { cert, key, root, minTLSVersion, maxTLSVersion, cipherSuites } = raw;
-    if (minTLSVersion && maxTLSVersion && minTLSVersion > maxTLSVersion) {
-      this.report([...path, "minTLSVersion"], "minTLSVersion is above maxTLSVersion");
-    }
-    return {
-      path,
-      certFile: cert,
-      keyFile: key,
-      ...(root !== undefined && { rootFile: root }),
-      ...(minTLSVersion && { minVersion: TLS_VERSION[minTLSVersion] }),
-      ...(maxTLSVersion && { maxVersion: TLS_VERSION[maxTLSVersion] }),
-      ...(cipherSuites && { cipherSuites }),
-    };
   }
 
   /**
@@ -178,4 +151,38 @@ function unknownReference(ref: string, known: Map<string, unknown>): string {
     return `gateway "${ref.slice(0, slash)}" has no listener "${ref.slice(slash + 1)}"`;
   }
   return `gateway "${ref}" is not defined under "gateways"`;
+}
+
+/**
+ * A listener's TLS: its `tls`, under agentgateway's rules (protocol HTTPS when tls is set,
+ * HTTPS needs tls, HTTP cannot have it).
+ */
+export function listenerTls(
+  raw: { protocol?: "HTTP" | "HTTPS"; tls?: RawTls },
+  listenerPath: Path,
+  report: Report,
+): TlsSpec | undefined {
+  const path = [...listenerPath, "tls"];
+  if (!raw.tls) {
+    if (raw.protocol === "HTTPS")
+      report([...listenerPath, "protocol"], "protocol HTTPS requires tls");
+    return undefined;
+  }
+  if (raw.protocol === "HTTP") {
+    report(path, "protocol HTTP cannot set tls");
+    return undefined;
+  }
+  const { cert, key, root, minTLSVersion, maxTLSVersion, cipherSuites } = raw.tls;
+  if (minTLSVersion && maxTLSVersion && minTLSVersion > maxTLSVersion) {
+    report([...path, "minTLSVersion"], "minTLSVersion is above maxTLSVersion");
+  }
+  return {
+    path,
+    certFile: cert,
+    keyFile: key,
+    ...(root !== undefined && { rootFile: root }),
+    ...(minTLSVersion && { minVersion: TLS_VERSION[minTLSVersion] }),
+    ...(maxTLSVersion && { maxVersion: TLS_VERSION[maxTLSVersion] }),
+    ...(cipherSuites && { cipherSuites }),
+  };
 }

@@ -1,9 +1,18 @@
 import { parseDuration } from "./duration";
 import { frontendPolicies } from "./legacy-telemetry";
-import type { GatewayConfig, ListenerSpec, McpBackendSpec, PathMatch, RouteSpec } from "./model";
+import type {
+  GatewayConfig,
+  ListenerSpec,
+  McpBackendSpec,
+  PathMatch,
+  RouteSpec,
+  TlsSpec,
+} from "./model";
 import { backendSpec, NamedBackends, type Report } from "./normalize-backends";
-import { Gateways } from "./normalize-gateways";
+import { Gateways, listenerTls } from "./normalize-gateways";
 import type { RawConfig, RawRoute } from "./schema";
+
+type RawBind = NonNullable<RawConfig["binds"]>[number];
 import { formatPath } from "./problems";
 
 export type { Report } from "./normalize-backends";
@@ -48,7 +57,14 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
       }),
     );
     const address = bind.address ?? DEFAULT_ADDRESS;
-    listeners.push({ name: `bind/${bind.port}`, address, port: bind.port, routes });
+    const tls = bindTls(bind, ["binds", b], report);
+    listeners.push({
+      name: `bind/${bind.port}`,
+      address,
+      port: bind.port,
+      ...(tls && { tls }),
+      routes,
+    });
   });
 
   raw.routes?.forEach((route, i) => {
@@ -112,6 +128,29 @@ export function normalize(raw: RawConfig, report: Report): GatewayConfig {
       },
     }),
   };
+}
+
+/**
+ * A bind is one listener of the model, so HTTPS is for a bind of one listener (as agentgateway's
+ * examples write it); several that differ in TLS need a listener each, under `gateways`.
+ */
+function bindTls(bind: RawBind, path: Path, report: Report): TlsSpec | undefined {
+  if (bind.listeners.length === 1) {
+    return listenerTls(
+      bind.listeners[0] as RawBind["listeners"][number],
+      [...path, "listeners", 0],
+      report,
+    );
+  }
+  bind.listeners.forEach((listener, l) => {
+    if (listener.tls || listener.protocol === "HTTPS") {
+      report(
+        [...path, "listeners", l, listener.tls ? "tls" : "protocol"],
+        'a bind with several listeners serves HTTP in Gatehouse: write them under "gateways", where each listener has its own TLS',
+      );
+    }
+  });
+  return undefined;
 }
 
 /** Where a route that names no gateway goes: `default`, which must then exist. */

@@ -406,15 +406,15 @@ const bindListener = at(
     name: z.string().optional(),
     hostname: listenerHostname,
     protocol: z
-      .enum(["HTTP"], {
+      .enum(["HTTP", "HTTPS"], {
         error: ({ input }) =>
-          input === "HTTPS"
-            ? 'a bind serves HTTP only in Gatehouse: write an HTTPS listener under "gateways"'
-            : typeof input === "string" && ["TCP", "TLS", "HBONE"].includes(input)
-              ? `agentgateway feature "protocol: ${input}" is not supported by Gatehouse: ${HTTP_ONLY}`
-              : undefined,
+          typeof input === "string" && ["TCP", "TLS", "HBONE"].includes(input)
+            ? `agentgateway feature "protocol: ${input}" is not supported by Gatehouse: ${HTTP_ONLY}`
+            : undefined,
       })
-      .optional(),
+      .optional()
+      .describe("HTTP, or HTTPS (the default when tls is set): a bind of one listener only."),
+    tls: tls.optional(),
     routes: z.array(at("route", z.strictObject(routeFields))),
   }),
 );
