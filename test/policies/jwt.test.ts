@@ -560,6 +560,14 @@ describe("key sources: a JWKS URL", () => {
     );
   });
 
+  it("refuses a key set too large to be one, without holding it in memory", async () => {
+    server = await serveJwks(" ".repeat(2 * 1024 * 1024));
+    const keys = await open({ url: server.url });
+    expect(keys.unavailable).toBe(
+      `the JWKS at ${server.url} could not be fetched: the key set is over 1048576 bytes`,
+    );
+  });
+
   it("reads the cache lifetime from Cache-Control, within 60 s .. 24 h", () => {
     expect(cacheLifetimeMs(null)).toBe(300_000);
     expect(cacheLifetimeMs("public")).toBe(300_000);

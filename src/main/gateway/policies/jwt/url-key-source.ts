@@ -1,3 +1,5 @@
+import { fetchFailure } from "../../fetch-failure";
+import { readBounded } from "../../relay/read-bounded";
 import { cacheLifetimeMs } from "./cache-lifetime";
 import { CurrentKeys } from "./current-keys";
 import { NO_KEYS, parseKeySet } from "./key-set";
@@ -5,6 +7,8 @@ import type { KeySource, KeySourceOptions } from "./key-source";
 import type { VerificationKey } from "./verification-key";
 
 const DEFAULT_FETCH_TIMEOUT_MS = 5000;
+/** The largest key set read: real ones are a few KiB. */
+const MAX_JWKS_BYTES = 1024 * 1024;
 /** An unknown kid refetches at most this often, so junk tokens cannot hammer the IdP. */
 const REFETCH_COOLDOWN_MS = 10_000;
 /** After a failed fetch, the next scheduled try; unknown kids may still try sooner. */
@@ -95,7 +99,10 @@ class UrlKeySource implements KeySource {
     try {
       const response = await fetch(this.url, { signal, headers: { accept: "application/json" } });
       if (response.ok) {
-        const text = await response.text();
+        // A key set is a few KiB; reading it bounded keeps a hostile JWKS URL out of memory.
+        const body = response.body && (await readBounded(response.body, MAX_JWKS_BYTES));
+        if (body === undefined) throw new Error(`the key set is over ${MAX_JWKS_BYTES} bytes`);
+        const text = body?.toString("utf8") ?? "";
         return { text, lifetimeMs: cacheLifetimeMs(response.headers.get("cache-control")) };
       }
       status = response.status;
@@ -113,11 +120,4 @@ class UrlKeySource implements KeySource {
     clearTimeout(this.nextRefresh);
     await this.fetching;
   }
-}
-
-/** The short cause of a failed fetch: "ECONNREFUSED" rather than undici's "fetch failed". */
-function fetchFailure(error: unknown, timeoutMs: number): string {
-  if ((error as Error).name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error as Error).message;
 }

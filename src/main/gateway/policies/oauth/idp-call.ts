@@ -1,3 +1,4 @@
+import { fetchFailure } from "../../fetch-failure";
 import { readBounded } from "../../relay/read-bounded";
 
 /** No identity provider takes longer for a metadata document or a token. */
@@ -63,13 +64,11 @@ export async function fetchJsonObject(url: string): Promise<Record<string, unkno
   return document as Record<string, unknown>;
 }
 
-/** The short cause of a failed call: "ECONNREFUSED" rather than undici's "fetch failed". */
 function unreachable(error: unknown): string {
   if ((error as Error).name === "TimeoutError") {
     return `did not answer within ${TIMEOUT_MS / 1000} s`;
   }
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return `could not be reached: ${cause?.code ?? cause?.message ?? (error as Error).message}`;
+  return `could not be reached: ${fetchFailure(error)}`;
 }
 
 async function* noBody(): AsyncIterable<Uint8Array> {}

@@ -3,7 +3,7 @@ import type { Fetch } from "../../policies/policy";
 import { MAX_MESSAGE_BYTES } from "../jsonrpc";
 import { readBounded } from "../read-bounded";
 import { isObject } from "./document-refs";
-import { fetchFailure } from "./fetch-failure";
+import { fetchFailure } from "../../fetch-failure";
 import { PARAMETER_LOCATIONS, type Operation, type ParameterLocation } from "./openapi-api";
 
 /** Arguments that cannot make a request: said in the tool's answer, so the model can fix them. */

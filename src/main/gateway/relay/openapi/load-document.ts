@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { OpenApiSchemaSource } from "../../../config/model";
 import { readBounded } from "../read-bounded";
-import { fetchFailure } from "./fetch-failure";
+import { fetchFailure } from "../../fetch-failure";
 
 /**
  * The largest document read, from a file or a URL. The biggest public API descriptions (GitHub's,
