@@ -81,8 +81,8 @@ export class NamedBackends {
 
   /**
    * The URL and connection policies of an MCP target that names a `host:` backend instead of
-   * writing its own host. agentgateway connects with TLS only under a `backendTLS` policy,
-   * which Gatehouse does not have yet: so plain HTTP.
+   * writing its own host: an http:// URL, since agentgateway connects with TLS only under a
+   * `backendTLS` policy (on the backend, and so on the target), which then makes it HTTPS.
    */
   hostTarget(
     name: string,
