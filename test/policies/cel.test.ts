@@ -33,6 +33,7 @@ function context(
     source: { address: "127.0.0.1" },
     apiKey: null,
     basicAuth: null,
+    extauthz: null,
     mcp: { tool: { name: "echo", target: "everything" } },
     ...extra,
   };
@@ -221,12 +222,12 @@ describe("compile errors", () => {
     ["", "syntax error: unexpected end of expression at 0", 0],
     [
       'user.name == "x"',
-      "unknown variable 'user' (rules see jwt, request, source, mcp, apiKey, basicAuth)",
+      "unknown variable 'user' (rules see jwt, request, source, mcp, apiKey, basicAuth, extauthz)",
       0,
     ],
     [
       'jwt.sub == "x" || foo.bar',
-      "unknown variable 'foo' (rules see jwt, request, source, mcp, apiKey, basicAuth)",
+      "unknown variable 'foo' (rules see jwt, request, source, mcp, apiKey, basicAuth, extauthz)",
       18,
     ],
     ['1 + "a" == 2', "type error: no such overload: int + string", 0],

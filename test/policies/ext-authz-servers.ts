@@ -62,6 +62,8 @@ export interface GrpcAuthzServer {
  */
 export async function startGrpcAuthz(
   decide: (verdict: string | undefined) => CheckAnswer,
+  /** 127.0.0.1 on a free port, or a `unix:/path` socket. */
+  bindTo = "127.0.0.1:0",
 ): Promise<GrpcAuthzServer> {
   const definition = loadSync("envoy/service/auth/v3/external_auth.proto", {
     includeDirs: [PROTO_ROOT],
@@ -89,12 +91,12 @@ export async function startGrpcAuthz(
   };
   server.addService(service, implementation);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(bindTo, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );
   return {
-    address: `127.0.0.1:${port}`,
+    address: bindTo.startsWith("unix:") ? bindTo : `127.0.0.1:${port}`,
     received,
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };
@@ -176,4 +178,33 @@ export async function startRecordingMcpServer(): Promise<
   });
   const url = await listen(server);
   return { url: `${url}/mcp`, headers, close: () => closeServer(server) };
+}
+
+/**
+ * Tailscale's local API as the Tailscale integration page calls it, on a Unix socket: `GET
+ * /localapi/v0/whois?addr=<ip>` answers the node and user of that address, as JSON. Like
+ * tailscaled, it refuses a Host other than `local-tailscaled.sock`.
+ */
+export async function startUnixWhois(
+  socketPath: string,
+): Promise<{ received: ReceivedHttpCheck[]; close(): Promise<void> }> {
+  const received: ReceivedHttpCheck[] = [];
+  const server = createServer((req, res) => {
+    received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: "" });
+    const addr = new URL(req.url ?? "/", "http://x").searchParams.get("addr");
+    if (req.headers.host !== "local-tailscaled.sock") {
+      res.writeHead(403, { "content-type": "text/plain" }).end("bad Host");
+    } else if (addr !== "127.0.0.1") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("no match for IP:port");
+    } else {
+      res.writeHead(200, { "content-type": "application/json" }).end(
+        JSON.stringify({
+          Node: { Name: "laptop.tail1234.ts.net.", ID: 7 },
+          UserProfile: { LoginName: "alice@example.com", DisplayName: "Alice" },
+        }),
+      );
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return { received, close: () => closeServer(server) };
 }

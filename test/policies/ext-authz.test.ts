@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { status as grpcStatus } from "@grpc/grpc-js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { withCompiledConfig } from "../../src/main/app/service";
@@ -16,12 +19,14 @@ import {
   route,
   startGateway,
   textOf,
+  waitFor,
   type TestGateway,
 } from "../relay/harness";
 import {
   startGrpcAuthz,
   startHttpAuthz,
   startRecordingMcpServer,
+  startUnixWhois,
   type GrpcAuthzServer,
 } from "./ext-authz-servers";
 
@@ -534,10 +539,8 @@ protocol:
         /extAuthz\.service: not supported by Gatehouse: Gatehouse has no services list/,
       ),
     ]);
-    const httpMetadata =
-      "host: localhost:9000\nprotocol: {http: {metadata: {user: 'request.path'}}}";
-    expect(problemsOf(mcpConfig(httpMetadata))).toEqual([
-      expect.stringMatching(/protocol\.http\.metadata: not supported by Gatehouse: .*extauthz/),
+    expect(problemsOf(mcpConfig("host: unix:run/tailscaled.sock"))).toEqual([
+      expect.stringMatching(/extAuthz\.host: .*a Unix socket is written unix:\/absolute\/path/),
     ]);
   });
 
@@ -586,5 +589,131 @@ protocol:
     await expect(
       compiles(mcpConfig("host: localhost:9000\nprotocol: {grpc: {metadata: {a: 'nope.x'}}}")),
     ).rejects.toThrow(/mcp\.policies\.extAuthz\.protocol\.grpc\.metadata\.a: .*nope/);
+  });
+});
+
+/** The Tailscale integration page's config (Linux tab), with the test's socket and target. */
+const tailscaleConfig = (socketPath: string, port: number, targetUrl: string, extra = "") => `
+frontendPolicies:
+  accessLog:
+    add:
+      tailscale.node: extauthz.tailscaleNode
+      tailscale.email: extauthz.tailscaleEmail
+gateways:
+  default:
+    port: ${port}
+    protocol: HTTP
+routes:
+- name: application
+  backends:
+  - mcp:
+      targets:
+      - name: everything
+        mcp:
+          host: ${targetUrl}
+  policies:
+    cors:
+      allowOrigins: ["*"]
+      allowHeaders: ["*"]
+      exposeHeaders: ["Mcp-Session-Id"]
+    extAuthz:
+      host: unix:${socketPath}
+      protocol:
+        http:
+          path: |
+            "/localapi/v0/whois?addr=" + source.address
+          addRequestHeaders:
+            :authority: '"local-tailscaled.sock"'
+          metadata:
+            tailscaleNode: json(response.body).Node.Name
+            tailscaleEmail: json(response.body).UserProfile.LoginName
+${extra}`;
+
+describe("extAuthz on a Unix socket, with metadata for later CEL (the Tailscale page)", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gatehouse-authz-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("takes the Tailscale page's config as written, with only the socket path changed", async () => {
+    const yaml = tailscaleConfig(join(dir, "tailscaled.sock"), 3000, "http://localhost:8080/mcp");
+    const warnings = await withCompiledConfig(
+      parseConfig(yaml, "config.yaml", {}),
+      {},
+      async (runtime) => runtime.warnings,
+    );
+    expect(warnings).toEqual([]);
+  });
+
+  it("asks tailscaled's whois over the socket; rules and the access log read extauthz", async () => {
+    const socketPath = join(dir, "whois.sock");
+    const whois = await startUnixWhois(socketPath);
+    const rules = `    authorization:
+      rules: ['extauthz.tailscaleNode.endsWith(".ts.net.")']
+    mcpAuthorization:
+      rules: ['extauthz.tailscaleEmail == "alice@example.com" && mcp.tool.name == "whoami"']
+`;
+    const yaml = tailscaleConfig(socketPath, await freePort(), target.url, rules);
+    const bus = new LogBus();
+    const events: RequestEvent[] = [];
+    bus.subscribe((event) => {
+      if (event.kind === "request") events.push(event);
+    });
+    const gateway = new Gateway({ bus, version: "test" });
+    try {
+      expect(await gateway.apply(parseConfig(yaml, "config.yaml", {}).gateway)).toEqual([]);
+      const client = await connect(`${gateway.urls[0] as string}/mcp`);
+      const { tools } = await client.listTools();
+      await client.close();
+      expect(tools.map((tool) => tool.name)).toEqual(["whoami"]);
+      expect(whois.received.at(-1)).toMatchObject({
+        method: "POST",
+        url: "/localapi/v0/whois?addr=127.0.0.1",
+      });
+      expect(whois.received.at(-1)?.headers.host).toBe("local-tailscaled.sock");
+      await waitFor("the logged tools/list", () =>
+        events.some((event) => event.method === "tools/list"),
+      );
+      expect(events.find((event) => event.method === "tools/list")?.fields).toMatchObject({
+        "tailscale.node": "laptop.tail1234.ts.net.",
+        "tailscale.email": "alice@example.com",
+      });
+    } finally {
+      await gateway.close();
+      await whois.close();
+    }
+  });
+
+  it("without :authority the Host is localhost, and a denial from the socket is the client's", async () => {
+    const socketPath = join(dir, "whois-denies.sock");
+    const whois = await startUnixWhois(socketPath);
+    const targets = [{ kind: "mcp" as const, name: "rec", url: target.url }];
+    gw = await startGateway([
+      route(
+        { targets },
+        { policies: { extAuthz: { host: `unix:${socketPath}`, protocol: { http: {} } } } },
+      ),
+    ]);
+    try {
+      const answer = await postInitialize(gw.url);
+      expect(answer.status).toBe(403);
+      expect(await answer.text()).toBe("bad Host");
+      expect(whois.received.at(-1)?.headers.host).toBe("localhost");
+    } finally {
+      await whois.close();
+    }
+  });
+
+  it("calls a gRPC service on a Unix socket", async () => {
+    const socketGrpc = await startGrpcAuthz(decide, `unix:${join(dir, "grpc.sock")}`);
+    try {
+      gw = await gatewayWith({ host: socketGrpc.address });
+      expect((await postInitialize(gw.url, { "x-authz": "allow" })).status).toBe(200);
+      expect((await postInitialize(gw.url, { "x-authz": "deny" })).status).toBe(401);
+      expect(socketGrpc.received).toHaveLength(2);
+    } finally {
+      await socketGrpc.close();
+    }
   });
 });

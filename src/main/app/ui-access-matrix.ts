@@ -61,6 +61,7 @@ function accessFor(claims: Record<string, unknown>, path: string): Access {
     source: { address: "127.0.0.1" },
     apiKey: null,
     basicAuth: null,
+    extauthz: null,
   };
   return { caller, context };
 }

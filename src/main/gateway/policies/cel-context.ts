@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { toCelValue, type CelContext } from "./cel";
 import type { Caller } from "./caller";
+import type { ComputedVariables } from "./policy";
 import { visibleHeader } from "./credential-location";
 
 /**
@@ -20,9 +21,14 @@ function celClaims(claims: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * What CEL rules see of a request: the caller's claims and verified credentials, the request,
- * where it came from.
+ * where it came from, and what steps computed for them.
  */
-export function celContext(req: IncomingMessage, path: string, caller: Caller): CelContext {
+export function celContext(
+  req: IncomingMessage,
+  path: string,
+  caller: Caller,
+  computed?: ComputedVariables,
+): CelContext {
   const headers: Record<string, string> = {};
   const places = caller.credentialPlaces;
   for (const [name, value] of Object.entries(req.headers)) {
@@ -39,5 +45,6 @@ export function celContext(req: IncomingMessage, path: string, caller: Caller): 
     source: { address: req.socket.remoteAddress ?? "" },
     apiKey: caller.apiKey ?? null,
     basicAuth: caller.basicAuth ?? null,
+    extauthz: computed?.extauthz ?? null,
   };
 }

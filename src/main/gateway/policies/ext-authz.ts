@@ -6,15 +6,16 @@
  */
 import { parseDuration } from "../../config/duration";
 import { requestBody } from "../request-body";
+import type { RuleScope } from "./cel/rule-types";
 import { ValueExpression } from "./cel/value-expression";
 import { headerChangeProblem } from "./changeable-headers";
 import type { CompileContext, ConfigPath } from "./compile-context";
 import {
   authorizationFailed,
+  type AllowVerdict,
   type AuthorizationCheck,
   type BodyPart,
   type HeaderChange,
-  type Verdict,
 } from "./ext-authz/check";
 import {
   DEFAULT_MAX_REQUEST_BYTES,
@@ -26,7 +27,11 @@ import {
 } from "./ext-authz/config";
 import { HttpCheck, type HttpCheckOptions } from "./ext-authz/http-check";
 import { checkHeaders } from "./ext-authz/request-headers";
-import { serviceAddress, type ServiceAddress } from "./ext-authz/service-address";
+import {
+  serviceOrSocketAddress,
+  type ServiceAddress,
+  type SocketAddress,
+} from "./ext-authz/service-address";
 import { HeaderEdits, type HeaderEdit } from "./header-edits";
 import { definePolicy, type CompiledPolicy, type PolicyRequest, type StepResult } from "./policy";
 
@@ -119,7 +124,11 @@ class ExtAuthz implements CompiledPolicy {
  * see them, and HTTP targets are sent them) and headers for the answer. Headers the MCP
  * transport owns are left alone, as a header modifier may not change them either.
  */
-function allow(request: PolicyRequest, verdict: Verdict & { kind: "allow" }): StepResult {
+function allow(request: PolicyRequest, verdict: AllowVerdict): StepResult {
+  if (verdict.metadata) {
+    // An extAuthz written at an inner attachment adds to an outer one's, as later names win.
+    request.compute("extauthz", { ...request.computed.extauthz, ...verdict.metadata });
+  }
   const { headers } = request.req;
   const edits: HeaderEdit[] = [];
   for (const change of verdict.requestHeaders) {
@@ -161,9 +170,9 @@ class Expressions {
 
   constructor(private readonly ctx: CompileContext) {}
 
-  one(text: string | undefined, path: ConfigPath): ValueExpression | undefined {
+  one(text: string | undefined, path: ConfigPath, scope?: RuleScope): ValueExpression | undefined {
     if (text === undefined) return undefined;
-    const expression = ValueExpression.compile(text, path, this.ctx);
+    const expression = ValueExpression.compile(text, path, this.ctx, scope);
     if (expression) this.count++;
     else this.failed = true;
     return expression;
@@ -174,10 +183,11 @@ class Expressions {
     texts: Record<string, string> | undefined,
     path: ConfigPath,
     key: (written: string) => string = (written) => written,
+    scope?: RuleScope,
   ): Map<string, ValueExpression> {
     const compiled = new Map<string, ValueExpression>();
     for (const [written, text] of Object.entries(texts ?? {})) {
-      const expression = this.one(text, [...path, written]);
+      const expression = this.one(text, [...path, written], scope);
       if (expression) compiled.set(key(written), expression);
     }
     return compiled;
@@ -192,7 +202,7 @@ interface Connection {
 function httpCheck(
   config: ExtAuthzConfig,
   http: HttpProtocolConfig,
-  address: ServiceAddress,
+  address: ServiceAddress | SocketAddress,
   timeoutMs: number,
   path: ConfigPath,
   ctx: CompileContext,
@@ -207,6 +217,7 @@ function httpCheck(
     addRequestHeaders: cel.map(http.addRequestHeaders, [...at, "addRequestHeaders"], (name) =>
       name.toLowerCase(),
     ),
+    metadata: cel.map(http.metadata, [...at, "metadata"], undefined, "authzResponse"),
     sendsBody: config.includeRequestBody !== undefined,
     timeoutMs,
   };
@@ -217,7 +228,7 @@ function httpCheck(
 async function grpcCheck(
   config: ExtAuthzConfig,
   grpc: GrpcProtocolConfig,
-  address: ServiceAddress,
+  address: ServiceAddress | SocketAddress,
   timeoutMs: number,
   path: ConfigPath,
   ctx: CompileContext,
@@ -243,7 +254,7 @@ export const extAuthz = definePolicy({
   attachments: ["gateway", "listener", "route", "backend"],
   step: "authorize",
   async compile(config, path, ctx) {
-    const address = serviceAddress(config.host);
+    const address = serviceOrSocketAddress(config.host);
     if ("error" in address) {
       ctx.problem([...path, "host"], address.error);
       return undefined;

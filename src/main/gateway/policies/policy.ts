@@ -60,6 +60,9 @@ export interface Answer {
   claimed?: ClaimedCaller;
 }
 
+/** CEL variables that a step computes for the rules and log fields after it. */
+export type ComputedVariables = Partial<Pick<CelContext, "extauthz">>;
+
 /**
  * One request on its way through the pipeline: what the policies read, and what they leave for
  * the ones after them and for the relay.
@@ -67,6 +70,7 @@ export interface Answer {
 export class PolicyRequest implements AnswerHeadEditor {
   private callerSoFar: Caller = ANONYMOUS;
   private cel: CelContext | undefined;
+  private computedSoFar: ComputedVariables | undefined;
   private forTargets: HeaderEdits[] | undefined;
   private answerEditors: ((head: AnswerHead, request: PolicyRequest) => void)[] | undefined;
   /** Headers every answer to this request carries: CORS, rate limits, header modifiers. */
@@ -98,7 +102,18 @@ export class PolicyRequest implements AnswerHeadEditor {
 
   /** What CEL rules see of the request; built once, on first use, and shared by every rule. */
   context(): CelContext {
-    return (this.cel ??= celContext(this.req, this.path, this.callerSoFar));
+    return (this.cel ??= celContext(this.req, this.path, this.callerSoFar, this.computedSoFar));
+  }
+
+  /** The CEL variables the steps so far computed. */
+  get computed(): Readonly<ComputedVariables> {
+    return this.computedSoFar ?? {};
+  }
+
+  /** A step sets a CEL variable that the rules and log fields after it see. */
+  compute<Name extends keyof ComputedVariables>(name: Name, value: ComputedVariables[Name]): void {
+    (this.computedSoFar ??= {})[name] = value;
+    this.cel = undefined;
   }
 
   /** Changes the request's headers as the steps after this one, and the relay, read them. */

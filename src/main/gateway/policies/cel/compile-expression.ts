@@ -27,7 +27,8 @@ export function compileValueExpression(expression: string, scope: RuleScope): Co
 function compile(expression: string, scope: RuleScope, isRule: boolean): CompiledExpression {
   let program: ParseResult;
   try {
-    program = (scope === "log" ? logEnvironment : ruleEnvironment).parse(expression);
+    const seesResponse = scope === "log" || scope === "authzResponse";
+    program = (seesResponse ? logEnvironment : ruleEnvironment).parse(expression);
   } catch (error) {
     return { error: describeCelError(error), warnings: [] };
   }

@@ -36,6 +36,12 @@ const LOG_SHAPES: Readonly<Record<string, Shape>> = {
   response: { code: "string" },
 };
 
+/** What extAuthz's `metadata` sees besides: the authorization service's answer. */
+const AUTHZ_RESPONSE_SHAPES: Readonly<Record<string, Shape>> = {
+  ...SHAPES,
+  response: { code: "string", headers: "anyKey", body: "string" },
+};
+
 /** Members that agentgateway's log expressions may name but that Gatehouse's log does not hold. */
 const NEVER_LOGGED: Readonly<Record<string, string>> = {
   "request.body": "Gatehouse does not read request bodies",
@@ -92,12 +98,13 @@ function memberChain(node: ASTNode): { root: string; keys: string[] } | undefine
 }
 
 function shapesIn(scope: RuleScope): Readonly<Record<string, Shape>> {
-  return scope === "log" ? LOG_SHAPES : SHAPES;
+  if (scope === "log") return LOG_SHAPES;
+  return scope === "authzResponse" ? AUTHZ_RESPONSE_SHAPES : SHAPES;
 }
 
 /** Why a path into the context never has a value at decision time, or undefined when it may. */
 function problemWith(root: string, keys: string[], scope: RuleScope): string | undefined {
-  if (root === "mcp" && scope === "http") {
+  if (root === "mcp" && (scope === "http" || scope === "authzResponse")) {
     const path = [root, ...keys].join(".");
     return `${path} never exists in route authorization rules: mcp is only set in mcpAuthorization rules`;
   }

@@ -1,9 +1,13 @@
 import { Environment } from "@marcbachmann/cel-js";
+import { withJsonFunction } from "./json-function";
 import { withSafeMatches } from "./safe-matches";
 
 const MAP_VARIABLES = ["jwt", "request", "source", "mcp"] as const;
-/** Null unless their policy verified the caller, as in agentgateway: `apiKey != null` is a rule. */
-const NULLABLE_VARIABLES = ["apiKey", "basicAuth"] as const;
+/**
+ * Null unless their policy verified the caller, as in agentgateway: `apiKey != null` is a rule.
+ * `extauthz` holds what an extAuthz policy's `metadata` computed, once one has allowed.
+ */
+const NULLABLE_VARIABLES = ["apiKey", "basicAuth", "extauthz"] as const;
 
 /** The variables a rule can name; anything else is an unknown variable when the config loads. */
 export const RULE_VARIABLES = [...MAP_VARIABLES, ...NULLABLE_VARIABLES] as const;
@@ -16,12 +20,14 @@ export const RULE_VARIABLES = [...MAP_VARIABLES, ...NULLABLE_VARIABLES] as const
  * agentgateway configs may name them. `apiKey` and `basicAuth` are maps or null, which cel-js
  * can only declare as `dyn`.
  */
-export const ruleEnvironment = withSafeMatches(
-  NULLABLE_VARIABLES.reduce(
-    (environment, name) => environment.registerVariable(name, "dyn"),
-    MAP_VARIABLES.reduce(
-      (environment, name) => environment.registerVariable(name, "map<string, dyn>"),
-      new Environment(),
+export const ruleEnvironment = withJsonFunction(
+  withSafeMatches(
+    NULLABLE_VARIABLES.reduce(
+      (environment, name) => environment.registerVariable(name, "dyn"),
+      MAP_VARIABLES.reduce(
+        (environment, name) => environment.registerVariable(name, "map<string, dyn>"),
+        new Environment(),
+      ),
     ),
   ),
 );

@@ -8,9 +8,10 @@ export interface RuleSpec {
 /**
  * "http": route `authorization` rules; "mcp": `mcpAuthorization` rules (also see mcp.*); "log":
  * access-log and span expressions, which run after the answer (also see `response` and the
- * call's `mcp.methodName` and `mcp.sessionId`).
+ * call's `mcp.methodName` and `mcp.sessionId`); "authzResponse": extAuthz's `metadata`, which
+ * reads the authorization service's answer as `response` (code, headers, body).
  */
-export type RuleScope = "http" | "mcp" | "log";
+export type RuleScope = "http" | "mcp" | "log" | "authzResponse";
 
 export interface RuleProblem {
   /** The rule's position in the list, from 0. */
@@ -34,6 +35,8 @@ export interface CelContext {
   apiKey: Readonly<Record<string, unknown>> | null;
   /** The user a `basicAuth` policy verified, or null. */
   basicAuth: Readonly<{ username: string }> | null;
+  /** What an `extAuthz` policy's `metadata` computed from its service's answer, or null. */
+  extauthz: Readonly<Record<string, unknown>> | null;
   mcp?: {
     tool?: { name: string; target: string };
     prompt?: { name: string; target: string };

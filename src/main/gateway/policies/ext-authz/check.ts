@@ -30,18 +30,21 @@ export interface HeaderChange {
   action: HeaderAction;
 }
 
+/** The service allowed the request, and how it changes it. */
+export interface AllowVerdict {
+  kind: "allow";
+  /** Changes to the request, seen by later steps and sent on to HTTP targets. */
+  requestHeaders: HeaderChange[];
+  removeHeaders: string[];
+  /** Headers for the answer the client gets. */
+  responseHeaders: HeaderChange[];
+  /** Values the HTTP check's `metadata` computed from the answer: CEL's `extauthz` after it. */
+  metadata?: Record<string, unknown>;
+}
+
 /** What the authorization service decided, or why it could not. */
 export type Verdict =
-  | {
-      kind: "allow";
-      /** Changes to the request, seen by later steps and sent on to HTTP targets. */
-      requestHeaders: HeaderChange[];
-      removeHeaders: string[];
-      /** Headers for the answer the client gets. */
-      responseHeaders: HeaderChange[];
-    }
-  | { kind: "deny"; answer: Answer }
-  | { kind: "unavailable"; cause: string };
+  AllowVerdict | { kind: "deny"; answer: Answer } | { kind: "unavailable"; cause: string };
 
 /** One way of asking the service (gRPC or HTTP). */
 export interface AuthorizationCheck {

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { duration, evenBesideOtherProblems } from "../../../config/schema-parts";
 import { HTTP_TOKEN, isPseudoHeader, PSEUDO_HEADERS } from "./header-names";
-import { serviceAddress } from "./service-address";
+import { serviceOrSocketAddress } from "./service-address";
 
 /** agentgateway's default for `includeRequestBody.maxRequestBytes`, as its docs give it. */
 export const DEFAULT_MAX_REQUEST_BYTES = 8192;
@@ -24,6 +24,9 @@ const requestHeaderName = z
   });
 
 const cel = z.string().min(1).describe("A CEL expression.");
+
+/** A name `extauthz.<name>` can reach. */
+const CEL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A key agentgateway takes here that Gatehouse refuses, saying why, rather than ignoring it. */
 function notTaken(reason: string) {
@@ -68,7 +71,12 @@ const httpProtocol = z
       .record(requestHeaderName, cel)
       .optional()
       .describe("CEL: headers to set on the check request."),
-    metadata: notTaken("Gatehouse's rules have no `extauthz` variable to read it from"),
+    metadata: z
+      .record(z.string().regex(CEL_IDENTIFIER, { error: "not a CEL field name" }), cel)
+      .optional()
+      .describe(
+        "CEL over an allowing answer (`response.code`, `response.headers`, `response.body`): values later rules and log fields read as `extauthz.<name>`.",
+      ),
   })
   .describe("A plain HTTP request per check: 2xx allows; any other answer is the denial.");
 
@@ -132,10 +140,12 @@ export const extAuthzSchema = z
     host: z
       .string()
       .superRefine((host, ctx) => {
-        const address = serviceAddress(host);
+        const address = serviceOrSocketAddress(host);
         if ("error" in address) ctx.addIssue({ code: "custom", message: address.error });
       })
-      .describe("The authorization service: host:port, or an http:// or https:// URL."),
+      .describe(
+        "The authorization service: host:port, an http:// or https:// URL, or unix:/path of a Unix socket.",
+      ),
     service: notTaken(`Gatehouse has no services list; ${BY_HOST}`),
     backend: notTaken(BY_HOST),
     policies: connectionPolicies.optional(),

@@ -25,7 +25,7 @@ import { CHECK_METHOD, CheckRequest, CheckResponse } from "./envoy-protos";
 import { isSettableHeader } from "./header-names";
 import { isJsonObject, toStruct, type StructObject } from "./protobuf-struct";
 import { pseudoHeader } from "./request-headers";
-import type { ServiceAddress } from "./service-address";
+import { grpcTarget, type ServiceAddress, type SocketAddress } from "./service-address";
 
 export interface GrpcCheckOptions {
   /** `context_extensions`, sent as written. */
@@ -55,7 +55,7 @@ interface CheckResponseObject {
   };
 }
 
-interface HeaderValueOptionObject {
+export interface HeaderValueOptionObject {
   header?: { key?: string; value?: string; raw_value?: Buffer };
   append?: { value?: boolean };
   append_action?: number;
@@ -70,13 +70,14 @@ export class GrpcCheck implements AuthorizationCheck {
   private readonly client: Client;
 
   constructor(
-    address: ServiceAddress,
+    address: ServiceAddress | SocketAddress,
     private readonly options: GrpcCheckOptions,
   ) {
-    const channelCredentials = address.secure
-      ? credentials.createSsl()
-      : credentials.createInsecure();
-    this.client = new Client(address.authority, channelCredentials, {
+    const channelCredentials =
+      "secure" in address && address.secure
+        ? credentials.createSsl()
+        : credentials.createInsecure();
+    this.client = new Client(grpcTarget(address), channelCredentials, {
       "grpc.max_receive_message_length": MAX_ANSWER_BYTES,
     });
   }
@@ -212,7 +213,7 @@ const ACTIONS: readonly HeaderAction[] = [
  * The service's headers as changes, skipping what cannot be set (agentgateway skips them too).
  * A header without `append_action` replaces the values there unless `append` says true.
  */
-function headerChanges(options: HeaderValueOptionObject[] | undefined): HeaderChange[] {
+export function headerChanges(options: HeaderValueOptionObject[] | undefined): HeaderChange[] {
   const changes: HeaderChange[] = [];
   for (const option of options ?? []) {
     const name = option.header?.key?.toLowerCase() ?? "";
@@ -228,7 +229,7 @@ function headerChanges(options: HeaderValueOptionObject[] | undefined): HeaderCh
 }
 
 /** A denial's headers, applied in order to an answer that has none yet. */
-function answerHeaders(changes: HeaderChange[]): Record<string, string | string[]> {
+export function answerHeaders(changes: HeaderChange[]): Record<string, string | string[]> {
   const headers: Record<string, string[]> = Object.create(null);
   for (const { name, value, action } of changes) {
     const present = Object.hasOwn(headers, name);

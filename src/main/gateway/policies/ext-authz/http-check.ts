@@ -12,12 +12,13 @@ import {
   authorizationFailed,
   MAX_ANSWER_BYTES,
   type AuthorizationCheck,
+  type AllowVerdict,
   type CheckInput,
   type HeaderChange,
   type Verdict,
 } from "./check";
 import { HTTP_TOKEN, isSettableHeader } from "./header-names";
-import type { ServiceAddress } from "./service-address";
+import type { ServiceAddress, SocketAddress } from "./service-address";
 
 export interface HttpCheckOptions {
   path: ValueExpression | undefined;
@@ -27,6 +28,11 @@ export interface HttpCheckOptions {
   includeResponseHeaders: readonly string[];
   /** Headers (or pseudo-headers) of the check request, computed per request. */
   addRequestHeaders: ReadonlyMap<string, ValueExpression>;
+  /**
+   * Values computed from an allowing answer (`response.code`, `.headers`, `.body`) that later
+   * CEL reads as `extauthz.<name>`; an expression that fails leaves its name out.
+   */
+  metadata: ReadonlyMap<string, ValueExpression>;
   /** Whether the request's body goes along, with `x-envoy-auth-partial-body` saying if whole. */
   sendsBody: boolean;
   timeoutMs: number;
@@ -56,12 +62,13 @@ export class HttpCheck implements AuthorizationCheck {
   private readonly agent: HttpAgent;
 
   constructor(
-    private readonly address: ServiceAddress,
+    private readonly address: ServiceAddress | SocketAddress,
     private readonly options: HttpCheckOptions,
   ) {
-    this.agent = address.secure
-      ? new HttpsAgent({ keepAlive: true })
-      : new HttpAgent({ keepAlive: true });
+    this.agent =
+      "secure" in address && address.secure
+        ? new HttpsAgent({ keepAlive: true })
+        : new HttpAgent({ keepAlive: true });
   }
 
   async check(input: CheckInput): Promise<Verdict> {
@@ -76,8 +83,10 @@ export class HttpCheck implements AuthorizationCheck {
       response = await this.send(prepared, signal);
       const status = response.statusCode ?? 0;
       if (status >= 200 && status < 300) {
-        response.resume();
-        return this.allowed(response);
+        const verdict = this.allowed(response);
+        if (this.options.metadata.size === 0) response.resume();
+        else verdict.metadata = await this.metadata(input.request, response);
+        return verdict;
       }
       body = await readBounded(response, MAX_ANSWER_BYTES);
     } catch (error) {
@@ -133,12 +142,16 @@ export class HttpCheck implements AuthorizationCheck {
   }
 
   private send(check: CheckRequest, signal: AbortSignal): Promise<IncomingMessage> {
-    const { hostname, port, secure } = this.address;
-    const send = secure ? httpsRequest : httpRequest;
+    const { address } = this;
+    // Over a Unix socket the Host header is `localhost` unless `:authority` sets one.
+    const where =
+      "socketPath" in address
+        ? { socketPath: address.socketPath }
+        : { host: address.hostname, port: address.port };
+    const send = "secure" in address && address.secure ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const outgoing = send({
-        host: hostname,
-        port,
+        ...where,
         method: check.method,
         path: check.path,
         headers: Object.fromEntries(check.headers),
@@ -151,7 +164,7 @@ export class HttpCheck implements AuthorizationCheck {
   }
 
   /** Allowed: the listed headers of the answer go onto the request. */
-  private allowed(response: IncomingMessage): Verdict {
+  private allowed(response: IncomingMessage): AllowVerdict {
     const requestHeaders: HeaderChange[] = [];
     for (const name of this.options.includeResponseHeaders) {
       const value = response.headers[name];
@@ -161,6 +174,31 @@ export class HttpCheck implements AuthorizationCheck {
       }
     }
     return { kind: "allow", requestHeaders, removeHeaders: [], responseHeaders: [] };
+  }
+
+  /**
+   * The metadata expressions' values for an allowing answer. An answer too large to read gives
+   * its expressions an empty body, as agentgateway's give up on one it cannot buffer.
+   */
+  private async metadata(
+    request: PolicyRequest,
+    response: IncomingMessage,
+  ): Promise<Record<string, unknown>> {
+    const body = (await readBounded(response, MAX_ANSWER_BYTES)) ?? Buffer.alloc(0);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+    const context = {
+      ...request.context(),
+      response: { code: BigInt(response.statusCode ?? 200), headers, body: new Uint8Array(body) },
+    };
+    const values: Record<string, unknown> = {};
+    for (const [name, expression] of this.options.metadata) {
+      const computed = expression.evaluate(context);
+      if ("value" in computed) values[name] = computed.value;
+    }
+    return values;
   }
 
   /** Denied: the service's answer as it is, or a redirect for a 401 or 403 when one is set. */

@@ -1,4 +1,4 @@
-/** Where the authorization service is, as agentgateway reads `host` (a host:port or a URL). */
+/** Where a service is, as agentgateway reads `host` (a host:port or a URL). */
 export interface ServiceAddress {
   /** The origin, `http://host:port` or `https://host:port`, with no path. */
   origin: string;
@@ -8,6 +8,13 @@ export interface ServiceAddress {
   /** host:port as a gRPC channel or a Host header names it (IPv6 in brackets). */
   authority: string;
 }
+
+/** A service on a Unix domain socket (Tailscale's local API is one), always plain text. */
+export interface SocketAddress {
+  socketPath: string;
+}
+
+const UNIX_PREFIX = "unix:";
 
 /**
  * `localhost:9000` (plain text), or `http://` / `https://` with an optional port and no path:
@@ -39,4 +46,25 @@ export function serviceAddress(host: string): ServiceAddress | { error: string }
     port,
     authority: `${url.hostname}:${port}`,
   };
+}
+
+/**
+ * A `host` that may also be `unix:/path/to.sock`, as agentgateway's targets take it: everything
+ * after the prefix is the path, which must be absolute (a relative one would depend on where
+ * Gatehouse was started). `unix:///path`, gRPC's spelling, names the same socket.
+ */
+export function serviceOrSocketAddress(
+  host: string,
+): ServiceAddress | SocketAddress | { error: string } {
+  if (!host.startsWith(UNIX_PREFIX)) return serviceAddress(host);
+  const socketPath = host.slice(UNIX_PREFIX.length).replace(/^\/+/, "/");
+  if (!socketPath.startsWith("/") || socketPath === "/") {
+    return { error: `"${host}": a Unix socket is written unix:/absolute/path` };
+  }
+  return { socketPath };
+}
+
+/** The channel target grpc-js connects to: it takes `unix:/path` itself. */
+export function grpcTarget(address: ServiceAddress | SocketAddress): string {
+  return "socketPath" in address ? `${UNIX_PREFIX}${address.socketPath}` : address.authority;
 }
