@@ -173,15 +173,73 @@ ${MCP}`),
     ]);
   });
 
-  it("keys Gatehouse does not take: OTLP access logs, a log level, a protocol it does not speak", () => {
+  it("examples/mcp-telemetry/logging: access logs exported over OTLP beside traces", async () => {
+    const yaml = `frontendPolicies:
+  tracing:
+    host: localhost:4317
+    randomSampling: true
+  accessLog:
+    otlp:
+      host: localhost:4317
+binds:
+- port: 3000
+  listeners:
+  - routes:
+    - backends:
+      - mcp:
+          targets:
+          - name: everything
+            stdio:
+              cmd: npx
+              args: ["@modelcontextprotocol/server-everything"]
+`;
+    expect(parseConfig(yaml, "config.yaml", {}).gateway.frontendPolicies?.policies).toEqual({
+      tracing: { host: "localhost:4317", randomSampling: true },
+      accessLog: { otlp: { host: "localhost:4317" } },
+    });
+    expect(await warningsOf(yaml)).toEqual([]);
+  });
+
+  it("accessLog.otlp: its own filter and fields compile; a bad host or CEL is reported where it is written", async () => {
+    expect(
+      await warningsOf(`frontendPolicies:
+  accessLog:
+    otlp:
+      host: http://collector:4318
+      protocol: http
+      path: /custom/logs
+      filter: 'response.code >= 400'
+      fields:
+        add:
+          tool: mcp.tool.name
+        remove: [http.path]
+${MCP}`),
+    ).toEqual([]);
+    expect(
+      await compileProblemsOf(`frontendPolicies:
+  accessLog:
+    otlp:
+      host: collector
+      filter: 'mcp.'
+${MCP}`),
+    ).toEqual([
+      expect.stringMatching(
+        /^config\.yaml:4:13: frontendPolicies\.accessLog\.otlp\.host: .*needs a port/,
+      ),
+      expect.stringMatching(/^config\.yaml:5:15: frontendPolicies\.accessLog\.otlp\.filter: /),
+    ]);
+  });
+
+  it("keys Gatehouse does not take: an OTLP log backend by reference, a log level, a protocol it does not speak", () => {
     expect(
       problemsOf(`frontendPolicies:
   accessLog:
     otlp:
-      host: localhost:4317
+      backend: otel/collector
 ${MCP}`),
     ).toEqual([
-      'config.yaml:3:5: frontendPolicies.accessLog.otlp: unknown key "otlp" (allowed here: filter, add, remove)',
+      expect.stringMatching(/^config\.yaml:4:7: frontendPolicies\.accessLog\.otlp(\.host)?: /),
+      expect.stringMatching(/unknown key "backend"/),
     ]);
     expect(
       problemsOf(`config:

@@ -4,10 +4,11 @@ import { Server as GrpcServer, ServerCredentials, status } from "@grpc/grpc-js";
 import protobuf from "protobufjs";
 
 /**
- * The part of OpenTelemetry's OTLP trace protocol (opentelemetry-proto, trace/v1) that a
- * receiver needs to read what an exporter sends, with the protocol's own field numbers.
+ * The parts of OpenTelemetry's OTLP trace and logs protocols (opentelemetry-proto, trace/v1 and
+ * logs/v1) that a receiver needs to read what an exporter sends, with the protocol's own field
+ * numbers.
  */
-const OTLP_TRACE_PROTO = `
+const OTLP_PROTO = `
 syntax = "proto3";
 package otlp;
 message ExportTraceServiceRequest { repeated ResourceSpans resource_spans = 1; }
@@ -29,6 +30,18 @@ message Span {
   Status status = 15;
 }
 message Status { string message = 2; int32 code = 3; }
+message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+message ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; }
+message ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; }
+message LogRecord {
+  fixed64 time_unix_nano = 1;
+  int32 severity_number = 2;
+  string severity_text = 3;
+  AnyValue body = 5;
+  repeated KeyValue attributes = 6;
+  bytes trace_id = 9;
+  bytes span_id = 10;
+}
 message KeyValue { string key = 1; AnyValue value = 2; }
 message AnyValue {
   oneof value {
@@ -45,8 +58,9 @@ message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
 `;
 
-const root = protobuf.parse(OTLP_TRACE_PROTO).root;
+const root = protobuf.parse(OTLP_PROTO).root;
 const ExportRequest = root.lookupType("otlp.ExportTraceServiceRequest");
+const ExportLogsRequest = root.lookupType("otlp.ExportLogsServiceRequest");
 const ExportResponse = root.lookupType("otlp.ExportTraceServiceResponse");
 
 type Attribute = string | number | boolean;
@@ -66,10 +80,24 @@ export interface ReceivedSpan {
   scope: string;
 }
 
+/** One log record as the receiver got it: ids in hex (empty without), attributes as plain values. */
+export interface ReceivedLogRecord {
+  severityNumber: number;
+  severityText: string;
+  body: Attribute | undefined;
+  attributes: Record<string, Attribute>;
+  traceId: string;
+  spanId: string;
+  resource: Record<string, Attribute>;
+  scope: string;
+}
+
 export interface OtlpReceiver {
   /** `host:port` for gRPC, the origin (http://127.0.0.1:port) for HTTP. */
   address: string;
   spans: ReceivedSpan[];
+  /** Log records: what was sent to /v1/logs (HTTP) or the LogsService (gRPC). */
+  logs: ReceivedLogRecord[];
   /** The request paths (HTTP) and metadata/headers it was sent. */
   requests: { path: string; headers: Record<string, string> }[];
   close(): Promise<void>;
@@ -118,6 +146,43 @@ function decode(body: Uint8Array): ReceivedSpan[] {
   });
 }
 
+interface DecodedLogsRequest {
+  resourceLogs?: {
+    resource?: { attributes?: KeyValue[] };
+    scopeLogs?: { scope?: { name?: string }; logRecords?: DecodedLogRecord[] }[];
+  }[];
+}
+interface DecodedLogRecord {
+  severityNumber?: number;
+  severityText?: string;
+  body?: Record<string, unknown>;
+  attributes?: KeyValue[];
+  traceId?: Uint8Array;
+  spanId?: Uint8Array;
+}
+
+function decodeLogs(body: Uint8Array): ReceivedLogRecord[] {
+  const request = ExportLogsRequest.toObject(ExportLogsRequest.decode(body), {
+    longs: Number,
+    defaults: false,
+  }) as DecodedLogsRequest;
+  return (request.resourceLogs ?? []).flatMap((resourceLogs) => {
+    const resource = attributes(resourceLogs.resource?.attributes);
+    return (resourceLogs.scopeLogs ?? []).flatMap((scopeLogs) =>
+      (scopeLogs.logRecords ?? []).map((record) => ({
+        severityNumber: record.severityNumber ?? 0,
+        severityText: record.severityText ?? "",
+        body: Object.values(record.body ?? {})[0] as Attribute | undefined,
+        attributes: attributes(record.attributes),
+        traceId: hex(record.traceId),
+        spanId: hex(record.spanId),
+        resource,
+        scope: scopeLogs.scope?.name ?? "",
+      })),
+    );
+  });
+}
+
 function hex(bytes: Uint8Array | undefined): string {
   return bytes ? Buffer.from(bytes).toString("hex") : "";
 }
@@ -134,6 +199,7 @@ function attributes(list: KeyValue[] | undefined): Record<string, Attribute> {
 /** A real OTLP/HTTP receiver: protobuf POSTs, answered as a collector answers. */
 export async function startHttpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const logs: ReceivedLogRecord[] = [];
   const requests: OtlpReceiver["requests"] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -144,7 +210,9 @@ export async function startHttpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(415).end();
         return;
       }
-      spans.push(...decode(Buffer.concat(chunks)));
+      const body = Buffer.concat(chunks);
+      if (req.url === "/v1/logs") logs.push(...decodeLogs(body));
+      else spans.push(...decode(body));
       res.writeHead(200, { "Content-Type": "application/x-protobuf" });
       res.end(ExportResponse.encode(ExportResponse.create({})).finish());
     });
@@ -154,47 +222,53 @@ export async function startHttpReceiver(): Promise<OtlpReceiver> {
   return {
     address: `http://127.0.0.1:${port}`,
     spans,
+    logs,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
-/** A real OTLP/gRPC receiver: the collector's TraceService/Export. */
+/** A real OTLP/gRPC receiver: the collector's TraceService/Export and LogsService/Export. */
 export async function startGrpcReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  const logs: ReceivedLogRecord[] = [];
   const requests: OtlpReceiver["requests"] = [];
   const server = new GrpcServer();
-  server.addService(
-    {
-      Export: {
-        path: "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: (value: Buffer) => value,
-        requestDeserialize: (bytes: Buffer) => bytes,
-        responseSerialize: () => Buffer.from(ExportResponse.encode({}).finish()),
-        responseDeserialize: (bytes: Buffer) => bytes,
+  const addExport = <T>(service: string, decodeBody: (body: Buffer) => T[], into: T[]) =>
+    server.addService(
+      {
+        Export: {
+          path: `/opentelemetry.proto.collector.${service}/Export`,
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (value: Buffer) => value,
+          requestDeserialize: (bytes: Buffer) => bytes,
+          // Both services answer with an empty message.
+          responseSerialize: () => Buffer.from(ExportResponse.encode({}).finish()),
+          responseDeserialize: (bytes: Buffer) => bytes,
+        },
       },
-    },
-    {
-      Export: (
-        call: { request: Buffer; metadata: { getMap(): Record<string, unknown> } },
-        callback: (error: { code: number } | null, value?: object) => void,
-      ) => {
-        const headers = Object.fromEntries(
-          Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)]),
-        );
-        requests.push({ path: "Export", headers });
-        try {
-          spans.push(...decode(call.request));
-        } catch {
-          callback({ code: status.INVALID_ARGUMENT });
-          return;
-        }
-        callback(null, {});
+      {
+        Export: (
+          call: { request: Buffer; metadata: { getMap(): Record<string, unknown> } },
+          callback: (error: { code: number } | null, value?: object) => void,
+        ) => {
+          const headers = Object.fromEntries(
+            Object.entries(call.metadata.getMap()).map(([key, value]) => [key, String(value)]),
+          );
+          requests.push({ path: "Export", headers });
+          try {
+            into.push(...decodeBody(call.request));
+          } catch {
+            callback({ code: status.INVALID_ARGUMENT });
+            return;
+          }
+          callback(null, {});
+        },
       },
-    },
-  );
+    );
+  addExport("trace.v1.TraceService", decode, spans);
+  addExport("logs.v1.LogsService", decodeLogs, logs);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -203,6 +277,7 @@ export async function startGrpcReceiver(): Promise<OtlpReceiver> {
   return {
     address: `127.0.0.1:${port}`,
     spans,
+    logs,
     requests,
     close: () => new Promise((resolve) => server.tryShutdown(() => resolve())),
   };

@@ -44,11 +44,15 @@ export class RequestWatch {
     return run();
   }
 
-  /** The event as the watching policies would have it logged, each seeing the one before. */
+  /**
+   * The event as the watching policies would have it logged, each seeing the one before; then
+   * each is told of the result.
+   */
   logged(event: RequestEvent): RequestEvent {
     const context = this.contextOf(event);
     let logged = event;
     for (const part of this.parts) logged = part.logged?.(logged, context) ?? logged;
+    for (const part of this.parts) part.published?.(logged, context);
     return logged;
   }
 

@@ -214,6 +214,11 @@ export interface Observation {
    */
   logged?(event: RequestEvent, context: () => LogContext): RequestEvent;
   /**
+   * The event as it goes to the log, every watching policy having had its say (fields added,
+   * trace ids set): for a policy that sends it elsewhere too.
+   */
+  published?(event: RequestEvent, context: () => LogContext): void;
+  /**
    * The observed HTTP request is over: its answer went out, or its client went away. `summary`
    * is its log event, or what one would have said.
    */

@@ -1,5 +1,4 @@
 import { SpanKind } from "@opentelemetry/api";
-import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import {
   AlwaysOnSampler,
   BatchSpanProcessor,
@@ -11,7 +10,8 @@ import type { AccessLogValue } from "../../../../shared/log-event";
 import type { CompileContext } from "../compile-context";
 import type { CompiledPolicy, Fetch, PolicyRequest } from "../policy";
 import type { Sampler } from "./sampling";
-import { spanExporter, type OtlpTarget } from "./span-exporter";
+import { otlpResource, shutDownWithin, type OtlpTarget } from "./otlp-export";
+import { spanExporter } from "./span-exporter";
 import { SPAN_NAME_MAX, TracedRequest, type SpanSettings } from "./spans";
 import { clientContext, hasClientSpan, propagatingFetch } from "./trace-context";
 
@@ -52,18 +52,11 @@ class Tracing implements CompiledPolicy {
     return propagatingFetch(next);
   }
 
-  /**
-   * Sends what waits. A receiver that does not take it within CLOSE_WAIT_MS does not hold up a
-   * reload or an exit: those spans are dropped (and the exporter has said so in the log).
-   */
+  /** Sends the spans that wait, within a bound. */
   close(): Promise<void> {
-    const waited = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref());
-    const sent = this.provider.shutdown().catch(() => undefined);
-    return Promise.race([sent, waited]);
+    return shutDownWithin(this.provider);
   }
 }
-
-const CLOSE_WAIT_MS = 3000;
 
 /** Span attributes are bounded here: they hold what clients and targets named. */
 const SPAN_LIMITS = { attributeValueLengthLimit: 2048, attributeCountLimit: 128 };
@@ -72,21 +65,11 @@ const SPAN_LIMITS = { attributeValueLengthLimit: 2048, attributeCountLimit: 128 
 export function startTracing(settings: TracingSettings): CompiledPolicy {
   const { otlp, resources, randomSampling, clientSampling, notice, ...spans } = settings;
   const provider = new TracerProvider({
-    resource: resourceOf(resources),
+    resource: otlpResource(resources),
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     spanLimits: SPAN_LIMITS,
     spanProcessors: [new BatchSpanProcessor({ exporter: spanExporter(otlp, notice) })],
   });
   const tracer = provider.getTracer("gatehouse");
   return new Tracing(provider, { ...spans, tracer }, randomSampling, clientSampling);
-}
-
-/**
- * The resource every span names: `service.name` "gatehouse" unless OTEL_SERVICE_NAME or
- * OTEL_RESOURCE_ATTRIBUTES say otherwise, and the config's `resources` over both.
- */
-function resourceOf(configured: Readonly<Record<string, AccessLogValue>>) {
-  return resourceFromAttributes({ "service.name": "gatehouse" })
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(resourceFromAttributes(configured));
 }
