@@ -478,12 +478,9 @@ routes:
     expect(await compiles(yaml)).toEqual([]);
   });
 
-  it("refuses extProc by name, saying why", () => {
-    expect(problemsOf(mcpConfig("host: localhost:9000").replace("extAuthz", "extProc"))).toEqual([
-      expect.stringContaining(
-        'mcp.policies.extProc: agentgateway feature "extProc" is not supported by Gatehouse: not implemented yet: Envoy\'s ext_proc streams',
-      ),
-    ]);
+  it("takes extProc, once refused, as its own policy (test/policies/ext-proc.test.ts)", async () => {
+    const yaml = mcpConfig("host: localhost:9000").replace("extAuthz", "extProc");
+    expect(await compiles(yaml)).toEqual([]);
   });
 
   it("takes the documented HTTP example, with includeRequestHeaders beside protocol", async () => {

@@ -61,8 +61,6 @@ const POLICY_REASONS: Readonly<Record<string, string>> = {
   ai: LLM,
   inferenceRouting: LLM,
   backendTunnel: STANDALONE,
-  extProc:
-    "not implemented yet: Envoy's ext_proc streams each request and its answer, headers and bodies, through a gRPC service; extAuthz can allow or deny requests and add headers",
   health: "a Gatehouse backend is its MCP targets, whose failures `failureMode` handles",
   remoteRateLimit:
     "it asks an external rate-limit service (Envoy's rate limit service, over gRPC) about every request, and a local gateway has none: use localRateLimit",

@@ -20,4 +20,16 @@ export interface AnswerHeadEditor {
   /** Whether anything will edit the head, so that it is worth building one. */
   readonly editsAnswer: boolean;
   editAnswer(head: AnswerHead): void;
+  /**
+   * Then what must wait: undefined when nothing does, else when the head may be written, or
+   * the answer to write in place of this one.
+   */
+  settleAnswer(head: AnswerHead): Promise<AnswerReplacement | undefined> | undefined;
+}
+
+/** An answer given in place of the one being written. */
+export interface AnswerReplacement {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
 }

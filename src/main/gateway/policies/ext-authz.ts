@@ -149,7 +149,7 @@ function allow(request: PolicyRequest, verdict: AllowVerdict): StepResult {
 }
 
 /** A header change as an edit of this request, given whether the header is there already. */
-function requestEdit(change: HeaderChange, present: boolean): HeaderEdit | undefined {
+export function requestEdit(change: HeaderChange, present: boolean): HeaderEdit | undefined {
   const { name, value } = change;
   switch (change.action) {
     case "append":

@@ -73,6 +73,7 @@ export class PolicyRequest implements AnswerHeadEditor {
   private computedSoFar: ComputedVariables | undefined;
   private forTargets: HeaderEdits[] | undefined;
   private answerEditors: ((head: AnswerHead, request: PolicyRequest) => void)[] | undefined;
+  private answerSettlers: ((head: AnswerHead) => Promise<Answer | undefined>)[] | undefined;
   /** Headers every answer to this request carries: CORS, rate limits, header modifiers. */
   readonly responseHeaders: Record<string, string> = {};
   /** When the request arrived, as `performance.now()` reads it. */
@@ -139,12 +140,34 @@ export class PolicyRequest implements AnswerHeadEditor {
     (this.answerEditors ??= []).push(editor);
   }
 
+  /**
+   * Registers a change to the head of the answer that must wait for something (an external
+   * service): the answer is held until it settles, after the changes `editAnswers` registered.
+   * It may replace the answer instead.
+   */
+  settleAnswers(settle: (head: AnswerHead) => Promise<Answer | undefined>): void {
+    (this.answerSettlers ??= []).push(settle);
+  }
+
   get editsAnswer(): boolean {
-    return this.answerEditors !== undefined;
+    return this.answerEditors !== undefined || this.answerSettlers !== undefined;
   }
 
   editAnswer(head: AnswerHead): void {
     for (const editor of this.answerEditors ?? []) editor(head, this);
+  }
+
+  settleAnswer(head: AnswerHead): Promise<Answer | undefined> | undefined {
+    const settlers = this.answerSettlers;
+    if (settlers === undefined) return undefined;
+    return (async () => {
+      // In order; the first to replace the answer ends the settling.
+      for (const settle of settlers) {
+        const replacement = await settle(head);
+        if (replacement) return replacement;
+      }
+      return undefined;
+    })();
   }
 }
 

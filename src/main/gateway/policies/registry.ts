@@ -10,6 +10,7 @@ import { delay } from "./delay";
 import { directResponse } from "./direct-response";
 import { dnsRebindingProtection } from "./dns-rebinding-protection";
 import { extAuthz } from "./ext-authz";
+import { extProc } from "./ext-proc";
 import { jwtAuth } from "./jwt-auth";
 import { localRateLimit } from "./local-rate-limit";
 import { mcpAuthentication } from "./mcp-authentication";
@@ -42,6 +43,7 @@ export const POLICY_KINDS = [
   apiKey,
   mcpAuthentication,
   extAuthz,
+  extProc,
   authorization,
   mcpAuthorization,
   mcpGuardrails,

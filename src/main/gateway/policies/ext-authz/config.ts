@@ -29,7 +29,7 @@ const cel = z.string().min(1).describe("A CEL expression.");
 const CEL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A key agentgateway takes here that Gatehouse refuses, saying why, rather than ignoring it. */
-function notTaken(reason: string) {
+export function notTaken(reason: string) {
   return z
     .never({ error: `not supported by Gatehouse: ${reason}` })
     .optional()
