@@ -21,3 +21,11 @@ export const evenBesideOtherProblems = {
   when: ({ value }: { value: unknown }) =>
     typeof value === "object" && value !== null && !Array.isArray(value),
 };
+
+/** A key agentgateway takes here that Gatehouse refuses, saying why, rather than ignoring it. */
+export function notTaken(reason: string) {
+  return z
+    .never({ error: `not supported by Gatehouse: ${reason}` })
+    .optional()
+    .describe(`Not supported by Gatehouse: ${reason}`);
+}

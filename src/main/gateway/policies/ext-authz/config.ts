@@ -3,7 +3,7 @@
  * reads it. Keys agentgateway has that Gatehouse does not take are refused by name, with why.
  */
 import { z } from "zod";
-import { duration, evenBesideOtherProblems } from "../../../config/schema-parts";
+import { duration, evenBesideOtherProblems, notTaken } from "../../../config/schema-parts";
 import { HTTP_TOKEN, isPseudoHeader, PSEUDO_HEADERS } from "./header-names";
 import { serviceOrSocketAddress } from "./service-address";
 
@@ -27,14 +27,6 @@ const cel = z.string().min(1).describe("A CEL expression.");
 
 /** A name `extauthz.<name>` can reach. */
 const CEL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A key agentgateway takes here that Gatehouse refuses, saying why, rather than ignoring it. */
-export function notTaken(reason: string) {
-  return z
-    .never({ error: `not supported by Gatehouse: ${reason}` })
-    .optional()
-    .describe(`Not supported by Gatehouse: ${reason}`);
-}
 
 const NOT_YET = "not implemented yet";
 const BY_HOST = "name the authorization service with `host`";

@@ -120,7 +120,7 @@ export class GrpcCheck implements AuthorizationCheck {
       headers,
       path: req.url ?? "/",
       host: req.headers.host ?? "",
-      scheme: pseudoHeader(request, ":scheme"),
+      scheme: pseudoHeader(request.req, ":scheme"),
       protocol: `HTTP/${req.httpVersion}`,
     };
     if (body) {

@@ -1,10 +1,10 @@
+import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { PolicyRequest } from "../policy";
 import { isPseudoHeader, PSEUDO_HEADERS, type PseudoHeader } from "./header-names";
 
 /** A request's pseudo-header, as HTTP/2 would carry it. */
-export function pseudoHeader(request: PolicyRequest, name: PseudoHeader): string | undefined {
-  const { req } = request;
+export function pseudoHeader(req: IncomingMessage, name: PseudoHeader): string | undefined {
   switch (name) {
     case ":method":
       return req.method;
@@ -31,7 +31,7 @@ export function checkHeaders(
   const consumed = request.caller.issuer !== undefined ? "authorization" : undefined;
   const selected: Record<string, string> = Object.create(null);
   const add = (name: string) => {
-    const value = isPseudoHeader(name) ? pseudoHeader(request, name) : headers[name];
+    const value = isPseudoHeader(name) ? pseudoHeader(request.req, name) : headers[name];
     if (value === undefined || name === consumed) return;
     selected[name] = Array.isArray(value) ? value.join(", ") : value;
   };

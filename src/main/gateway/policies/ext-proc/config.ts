@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { withConditional } from "../conditional";
-import { notTaken } from "../ext-authz/config";
+import { notTaken } from "../../../config/schema-parts";
 import { serviceAddress } from "../ext-authz/service-address";
 
 const NOT_YET = "not implemented yet";

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { Caller } from "../caller";
 import { visibleHeader } from "../credential-location";
-import { PSEUDO_HEADERS, type PseudoHeader } from "../ext-authz/header-names";
+import { PSEUDO_HEADERS } from "../ext-authz/header-names";
+import { pseudoHeader } from "../ext-authz/request-headers";
 
 /** One header as McpRequest carries it. */
 export interface WireHeader {
@@ -55,19 +55,6 @@ export function callHeaders(
     }
   }
   return headers;
-}
-
-function pseudoHeader(req: IncomingMessage, name: PseudoHeader): string | undefined {
-  switch (name) {
-    case ":method":
-      return req.method;
-    case ":scheme":
-      return (req.socket as TLSSocket).encrypted ? "https" : "http";
-    case ":authority":
-      return req.headers.host;
-    case ":path":
-      return req.url;
-  }
 }
 
 /** Node holds header values as latin1 text: that gives back their bytes. */

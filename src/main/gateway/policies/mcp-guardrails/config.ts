@@ -4,18 +4,10 @@
  * by name, with why.
  */
 import { z } from "zod";
-import { duration } from "../../../config/schema-parts";
+import { duration, notTaken } from "../../../config/schema-parts";
 import { HTTP_TOKEN, isPseudoHeader, PSEUDO_HEADERS } from "../ext-authz/header-names";
 import { serviceAddress } from "../ext-authz/service-address";
 import { PHASES } from "./method-phases";
-
-/** A key agentgateway takes here that Gatehouse refuses, saying why, rather than ignoring it. */
-function notTaken(reason: string) {
-  return z
-    .never({ error: `not supported by Gatehouse: ${reason}` })
-    .optional()
-    .describe(`Not supported by Gatehouse: ${reason}`);
-}
 
 const NOT_YET = "not implemented yet";
 const BY_HOST = "name the ExtMCP server with `host`";
