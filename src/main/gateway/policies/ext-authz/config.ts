@@ -3,7 +3,8 @@
  * reads it. Keys agentgateway has that Gatehouse does not take are refused by name, with why.
  */
 import { z } from "zod";
-import { duration, evenBesideOtherProblems, notTaken } from "../../../config/schema-parts";
+import { evenBesideOtherProblems, notTaken } from "../../../config/schema-parts";
+import { serviceConnectionPolicies } from "../service-connection";
 import { HTTP_TOKEN, isPseudoHeader, PSEUDO_HEADERS } from "./header-names";
 import { serviceOrSocketAddress } from "./service-address";
 
@@ -108,24 +109,7 @@ const bodyOptions = z
   })
   .describe("Send the request body to the service.");
 
-const connectionPolicies = z
-  .strictObject({
-    http: z
-      .strictObject({
-        requestTimeout: duration
-          .optional()
-          .describe("How long a check may take before it counts as failed; default 2s."),
-        version: notTaken(NOT_YET),
-      })
-      .optional(),
-    backendTLS: notTaken(`${NOT_YET}; an https:// host is checked against the system's CAs`),
-    backendAuth: notTaken(NOT_YET),
-    tcp: notTaken(NOT_YET),
-    requestHeaderModifier: notTaken(NOT_YET),
-    transformations: notTaken(NOT_YET),
-    backendTunnel: notTaken("Gatehouse runs standalone, outside a mesh"),
-  })
-  .describe("How Gatehouse connects to the authorization service.");
+const connectionPolicies = serviceConnectionPolicies("authorization service", "2s", false);
 
 export const extAuthzSchema = z
   .strictObject({

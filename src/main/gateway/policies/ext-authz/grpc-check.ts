@@ -3,13 +3,8 @@
  * Loaded only by a config that uses it (see ext-authz.ts), with grpc-js and the protos.
  */
 import { randomUUID } from "node:crypto";
-import {
-  Client,
-  credentials,
-  Metadata,
-  status as grpcStatus,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { Client, Metadata, status as grpcStatus, type ServiceError } from "@grpc/grpc-js";
+import { grpcClient } from "../grpc-client";
 import { celToJson, type ValueExpression } from "../cel/value-expression";
 import type { PolicyRequest } from "../policy";
 import {
@@ -25,7 +20,7 @@ import { CHECK_METHOD, CheckRequest, CheckResponse } from "./envoy-protos";
 import { isSettableHeader } from "./header-names";
 import { isJsonObject, toStruct, type StructObject } from "./protobuf-struct";
 import { pseudoHeader } from "./request-headers";
-import { grpcTarget, type ServiceAddress, type SocketAddress } from "./service-address";
+import type { ServiceAddress, SocketAddress } from "./service-address";
 
 export interface GrpcCheckOptions {
   /** `context_extensions`, sent as written. */
@@ -73,13 +68,7 @@ export class GrpcCheck implements AuthorizationCheck {
     address: ServiceAddress | SocketAddress,
     private readonly options: GrpcCheckOptions,
   ) {
-    const channelCredentials =
-      "secure" in address && address.secure
-        ? credentials.createSsl()
-        : credentials.createInsecure();
-    this.client = new Client(grpcTarget(address), channelCredentials, {
-      "grpc.max_receive_message_length": MAX_ANSWER_BYTES,
-    });
+    this.client = grpcClient(address, MAX_ANSWER_BYTES);
   }
 
   check(input: CheckInput): Promise<Verdict> {

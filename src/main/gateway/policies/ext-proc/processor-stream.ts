@@ -3,13 +3,8 @@
  * a bidirectional gRPC stream that lives as long as one request and its answer. Loaded only by a
  * config that uses extProc, with grpc-js and the protos.
  */
-import {
-  Client,
-  credentials,
-  Metadata,
-  status as grpcStatus,
-  type ClientDuplexStream,
-} from "@grpc/grpc-js";
+import { Client, Metadata, status as grpcStatus, type ClientDuplexStream } from "@grpc/grpc-js";
+import { grpcClient } from "../grpc-client";
 import { MAX_ANSWER_BYTES } from "../ext-authz/check";
 import { PROCESS_METHOD, ProcessingRequest, ProcessingResponse } from "../ext-authz/envoy-protos";
 import type { ServiceAddress } from "../ext-authz/service-address";
@@ -34,12 +29,7 @@ export class Processor {
     address: ServiceAddress,
     private readonly timeoutMs: number,
   ) {
-    const channelCredentials = address.secure
-      ? credentials.createSsl()
-      : credentials.createInsecure();
-    this.client = new Client(address.authority, channelCredentials, {
-      "grpc.max_receive_message_length": MAX_ANSWER_BYTES,
-    });
+    this.client = grpcClient(address, MAX_ANSWER_BYTES);
   }
 
   open(): ProcessorStream {

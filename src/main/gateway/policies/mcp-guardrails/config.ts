@@ -4,36 +4,19 @@
  * by name, with why.
  */
 import { z } from "zod";
-import { duration, notTaken } from "../../../config/schema-parts";
+import { notTaken } from "../../../config/schema-parts";
 import { HTTP_TOKEN, isPseudoHeader, PSEUDO_HEADERS } from "../ext-authz/header-names";
 import { serviceAddress } from "../ext-authz/service-address";
+import { serviceConnectionPolicies } from "../service-connection";
 import { PHASES } from "./method-phases";
 
-const NOT_YET = "not implemented yet";
 const BY_HOST = "name the ExtMCP server with `host`";
 
 const headerName = z.string().refine((name) => isPseudoHeader(name) || HTTP_TOKEN.test(name), {
   error: `not a valid HTTP header name, nor one of ${PSEUDO_HEADERS.join(", ")}`,
 });
 
-const connectionPolicies = z
-  .strictObject({
-    http: z
-      .strictObject({
-        requestTimeout: duration
-          .optional()
-          .describe("How long a check may take before it counts as failed; default 10s."),
-        version: notTaken(`${NOT_YET}; the server is called over HTTP/2, as gRPC is`),
-      })
-      .optional(),
-    backendTLS: notTaken(`${NOT_YET}; an https:// host is checked against the system's CAs`),
-    backendAuth: notTaken(NOT_YET),
-    tcp: notTaken(NOT_YET),
-    requestHeaderModifier: notTaken(NOT_YET),
-    transformations: notTaken(NOT_YET),
-    backendTunnel: notTaken("Gatehouse runs standalone, outside a mesh"),
-  })
-  .describe("How Gatehouse connects to the ExtMCP server.");
+const connectionPolicies = serviceConnectionPolicies("ExtMCP server", "10s", true);
 
 const remoteProcessor = z
   .strictObject({

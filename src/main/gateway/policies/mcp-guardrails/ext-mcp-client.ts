@@ -2,13 +2,8 @@
  * A channel to one ExtMCP server and its two calls. Loaded only by a config that has
  * mcpGuardrails (see mcp-guardrails.ts), with grpc-js and the proto.
  */
-import {
-  Client,
-  credentials,
-  Metadata,
-  status as grpcStatus,
-  type ServiceError,
-} from "@grpc/grpc-js";
+import { Client, Metadata, status as grpcStatus, type ServiceError } from "@grpc/grpc-js";
+import { grpcClient } from "../grpc-client";
 import type protobuf from "protobufjs";
 import { MAX_MESSAGE_BYTES } from "../../relay/jsonrpc";
 import type { ServiceAddress } from "../ext-authz/service-address";
@@ -51,13 +46,8 @@ export class ExtMcpClient {
     address: ServiceAddress,
     private readonly timeoutMs: number,
   ) {
-    const channelCredentials = address.secure
-      ? credentials.createSsl()
-      : credentials.createInsecure();
     // A changed result is a whole MCP result: as large as the relay takes from a target.
-    this.client = new Client(address.authority, channelCredentials, {
-      "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
-    });
+    this.client = grpcClient(address, MAX_MESSAGE_BYTES);
   }
 
   checkRequest(message: object): Promise<Reply<RequestResultObject>> {
