@@ -290,10 +290,9 @@ export class RelaySession implements UpstreamEvents {
       });
     }
     this.upstreams = started.map(({ upstream }) => upstream);
-    for (const { upstream, result } of started) {
-      upstream.initialized(result);
-      this.byName.set(upstream.name, upstream);
-    }
+    for (const { upstream } of started) this.byName.set(upstream.name, upstream);
+    await Promise.all(started.map(({ upstream, result }) => upstream.initialized(result)));
+    if (this.closed) return;
     this.namespace = new Namespace(names, this.route.backend.prefixMode);
     if (this.namespace.needsDirectory) {
       this.directory = new TargetDirectory(this.upstreams, (message) =>

@@ -52,6 +52,8 @@ const MESSAGE_LIMIT = `${MAX_MESSAGE_BYTES / 1024 / 1024} MiB, the gateway's lim
 const PROBE_TIMEOUT_MS = 2_000;
 /** How much of a method name a target should not have sent is repeated in the log. */
 const METHOD_SHOWN_MAX = 100;
+/** How long a session's start waits for a target to acknowledge its change subscription. */
+const LISTEN_ACK_WAIT_MS = 5_000;
 
 /** How a person recognizes a target in an error message. */
 function describeTarget(target: TargetSpec): string {
@@ -81,6 +83,8 @@ export class Upstream {
   private failure: string | undefined;
   private closed: Promise<void> | undefined;
   private declared: Capabilities = {};
+  /** Set while the change subscription waits for its acknowledgement: settles the wait. */
+  private listening: (() => void) | undefined;
   /** Unknown until `connect` found out; until then requests go out as a 2025 client's. */
   private era: Era | undefined;
   /** While `server/discover` waits: a process that ends then is a 2025 server, not a failure. */
@@ -231,14 +235,17 @@ export class Upstream {
 
   /**
    * Takes in the target's answer to initialize: what it declared decides what it is sent, and
-   * the protocol version negotiated goes on every later HTTP request.
+   * the protocol version negotiated goes on every later HTTP request. Settles once the target
+   * listens: a 2026-07-28 target's change subscription is acknowledged (or refused, or it took
+   * too long), so that a change made by the client's first call is not missed.
    */
-  initialized(result: Record<string, unknown>): void {
+  initialized(result: Record<string, unknown>): Promise<void> {
     this.declared = (result.capabilities ?? {}) as Capabilities;
     if (this.transport instanceof StreamableHTTPClientTransport) {
       this.transport.setProtocolVersion(String(result.protocolVersion));
     }
-    if (this.era === "modern") this.listenForChanges();
+    if (this.era !== "modern") return Promise.resolve();
+    return this.listenForChanges();
   }
 
   /** Every caller gets the same promise: it settles once a stdio target's process has exited. */
@@ -340,20 +347,30 @@ export class Upstream {
    * A 2025 target announces changes to its lists unasked; a 2026-07-28 one on a
    * `subscriptions/listen` stream: one stays open for the changes it declared it announces.
    */
-  private listenForChanges(): void {
+  private listenForChanges(): Promise<void> {
     const notifications: Params = {};
     for (const { flag, capability } of LIST_CHANGES) {
       if ((this.declared[capability] as Capabilities | undefined)?.listChanged) {
         notifications[flag] = true;
       }
     }
-    if (Object.keys(notifications).length === 0) return;
+    if (Object.keys(notifications).length === 0) return Promise.resolve();
+    const listening = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, LISTEN_ACK_WAIT_MS);
+      this.listening = () => {
+        clearTimeout(timer);
+        this.listening = undefined;
+        resolve();
+      };
+    });
     this.dispatch("subscriptions/listen", this.envelope.stamp({ notifications }), this.unlistened);
+    return listening;
   }
 
   /** The end of the change subscription, which only a target's refusal or failure brings. */
   private readonly unlistened: ResponseHandler = {
     onUpstreamResponse: (_upstream, response) => {
+      this.listening?.();
       if (!response.error || !this.alive || this.closed) return;
       const reason = boundText(String(response.error.message), METHOD_SHOWN_MAX);
       this.events.onDropped(
@@ -463,7 +480,9 @@ export class Upstream {
         this,
         `target "${this.name}" sent a request (${method}), which a 2026-07-28 server does not; it was dropped`,
       );
-    } else if (message.method !== "notifications/subscriptions/acknowledged") {
+    } else if (message.method === "notifications/subscriptions/acknowledged") {
+      this.listening?.();
+    } else {
       this.events.onServerMessage(this, message);
     }
   }
