@@ -3,14 +3,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { withCompiledConfig } from "../../src/main/app/service";
-import { parseConfig } from "../../src/main/config/load";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import { ConfigError } from "../../src/main/config/problems";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
-import { problemListOf } from "../config/expect-problems";
+import { compiledProblemListOf, loadCompiled, problemListOf } from "../config/expect-problems";
 import { serveConfig } from "./serve-config";
 import {
   connect,
@@ -305,20 +302,9 @@ describe("apiKey where agentgateway allows it: gateway, listener, route", () => 
 });
 
 describe("apiKey in the config", () => {
-  /** Loads and compiles a config, as a start would; throws ConfigError. */
-  async function load(yaml: string) {
-    const loaded = parseConfig(yaml, "config.yaml", {});
-    await withCompiledConfig(loaded, { cwd: dir }, async () => undefined);
-    return loaded;
-  }
-  const compileProblems = (yaml: string) =>
-    load(yaml).then(
-      () => expect.fail("expected the config to be refused"),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-      },
-    );
+  const load = (yaml: string) => loadCompiled(yaml, dir);
+  const compileProblems = async (yaml: string) =>
+    (await compiledProblemListOf(yaml, dir)).map((p) => `${p.path}: ${p.message}`);
   const withPolicy = (apiKey: string) => `mcp:
   policies:
     apiKey:

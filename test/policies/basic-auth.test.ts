@@ -3,12 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { withCompiledConfig } from "../../src/main/app/service";
-import { parseConfig } from "../../src/main/config/load";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import { ConfigError } from "../../src/main/config/problems";
 import type { RequestEvent } from "../../src/shared/log-event";
-import { problemListOf } from "../config/expect-problems";
+import { compiledProblemListOf, loadCompiled, problemListOf } from "../config/expect-problems";
 import { serveConfig } from "./serve-config";
 import {
   connect,
@@ -281,19 +278,9 @@ describe("what CEL rules see of a basic-auth user", () => {
 });
 
 describe("basicAuth in the config", () => {
-  async function load(yaml: string) {
-    const loaded = parseConfig(yaml, "config.yaml", {});
-    await withCompiledConfig(loaded, { cwd: dir }, async () => undefined);
-    return loaded;
-  }
-  const compileProblems = (yaml: string) =>
-    load(yaml).then(
-      () => expect.fail("expected the config to be refused"),
-      (error: unknown) => {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as ConfigError).problems.map((p) => `${p.line} ${p.path}: ${p.message}`);
-      },
-    );
+  const load = (yaml: string) => loadCompiled(yaml, dir);
+  const compileProblems = async (yaml: string) =>
+    (await compiledProblemListOf(yaml, dir)).map((p) => `${p.line} ${p.path}: ${p.message}`);
   const withPolicy = (basicAuth: string) => `mcp:
   policies:
     basicAuth:
