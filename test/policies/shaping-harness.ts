@@ -126,6 +126,19 @@ export async function startHeaderRecordingTarget(name = "recorder") {
 
 export type HeaderRecordingTarget = Awaited<ReturnType<typeof startHeaderRecordingTarget>>;
 
+/** Recording targets a test starts as it needs them, and closes together after it. */
+export function headerRecorders() {
+  const started: HeaderRecordingTarget[] = [];
+  return {
+    start: async (name = "recorder") => {
+      const target = await startHeaderRecordingTarget(name);
+      started.push(target);
+      return target;
+    },
+    closeAll: () => Promise.all(started.splice(0).map((target) => target.close())),
+  };
+}
+
 /** How many lines of a header a request carried. */
 export function linesOf(request: ArrivedRequest, name: string): number {
   let count = 0;

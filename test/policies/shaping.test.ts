@@ -6,6 +6,7 @@ import {
   httpTarget,
   linesOf,
   postInitialize,
+  headerRecorders,
   startHeaderRecordingTarget,
   startShapingGateway as start,
   toolNames,
@@ -18,17 +19,13 @@ import {
 // a real client gets back.
 
 describe("requestHeaderModifier", () => {
-  const targets: HeaderRecordingTarget[] = [];
+  const recorders = headerRecorders();
+  const recorder = recorders.start;
   let gw: Running | undefined;
   afterEach(async () => {
     await gw?.close();
-    await Promise.all(targets.splice(0).map((target) => target.close()));
+    await recorders.closeAll();
   });
-  const recorder = async (name = "recorder") => {
-    const target = await startHeaderRecordingTarget(name);
-    targets.push(target);
-    return target;
-  };
 
   it("on a route: the relay's rules see the changed request, and the targets get it", async () => {
     const target = await recorder();

@@ -6,7 +6,7 @@ import {
   backendPolicies,
   httpTarget,
   postInitialize,
-  startHeaderRecordingTarget,
+  headerRecorders,
   startShapingGateway as start,
   toolNames,
   type HeaderRecordingTarget,
@@ -50,17 +50,13 @@ const DOCUMENTED: Record<string, string> = {
 };
 
 describe("transformations", () => {
-  const targets: HeaderRecordingTarget[] = [];
+  const recorders = headerRecorders();
+  const recorder = recorders.start;
   let gw: Running | undefined;
   afterEach(async () => {
     await gw?.close();
-    await Promise.all(targets.splice(0).map((target) => target.close()));
+    await recorders.closeAll();
   });
-  const recorder = async (name = "recorder") => {
-    const target = await startHeaderRecordingTarget(name);
-    targets.push(target);
-    return target;
-  };
 
   it("on a route: headers from the caller's claims, for later rules, the targets and the answers", async () => {
     const target = await recorder();
