@@ -81,9 +81,10 @@ export class GatehouseService {
    */
   async checkConfigText(text: string): Promise<ConfigProblem[]> {
     const loaded = parseConfig(text, this.options.configPath ?? DEFAULT_CONFIG_NAME, this.env);
-    return withCompiledConfig(loaded, this.options, async (runtime) =>
-      runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
-    );
+    return withCompiledConfig(loaded, this.options, async (runtime) => [
+      ...loaded.warnings,
+      ...runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
+    ]);
   }
 
   /**
@@ -124,7 +125,9 @@ export class GatehouseService {
     const warnings = await located(loaded, () =>
       this.gateway.apply(loaded.gateway, { cwd: this.options.cwd }),
     );
-    for (const warning of warnings) this.bus.notice("warn", formatProblem(warning));
+    for (const warning of [...loaded.warnings, ...warnings]) {
+      this.bus.notice("warn", formatProblem(warning));
+    }
   }
 
   /** Config changes run one after another, each on the config the previous one left. */
@@ -214,8 +217,9 @@ export async function checkConfigFile(
   options: Pick<ServiceOptions, "env"> & RuntimeOptions = {},
 ): Promise<{ loaded: LoadedConfig; warnings: ConfigProblem[] }> {
   const loaded = await loadConfigFile(path, options.env);
-  const warnings = await withCompiledConfig(loaded, options, async (runtime) =>
-    runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
-  );
+  const warnings = await withCompiledConfig(loaded, options, async (runtime) => [
+    ...loaded.warnings,
+    ...runtime.warnings.map((w) => loaded.locate(w.path, w.message)),
+  ]);
   return { loaded, warnings };
 }

@@ -7,11 +7,15 @@ import { expandEnvironment } from "./env";
 import { normalize } from "./normalize";
 import { ConfigError, formatPath, type ConfigProblem } from "./problems";
 import { SourceMap } from "./source-map";
+import { importForServing } from "../kubernetes/kubernetes-import";
+import { looksLikeKubernetesResources } from "../kubernetes/resource-set";
 
 export interface LoadedConfig {
   /** Where the config came from, as error messages name it. */
   file: string;
   text: string;
+  /** What loading found worth saying without refusing the config (Kubernetes import notes). */
+  warnings: ConfigProblem[];
   raw: RawConfig;
   gateway: GatewayConfig;
   /**
@@ -22,10 +26,32 @@ export interface LoadedConfig {
 }
 
 /**
+ * A config file, or a file of Kubernetes resources (agentgateway's, the Gateway API's), which
+ * is imported into a config first, its problems then located in the resources.
+ */
+export function parseConfig(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): LoadedConfig {
+  if (!looksLikeKubernetesResources(text)) return parseLocalConfig(text, file, env);
+  const imported = importForServing(text, file);
+  try {
+    const loaded = parseLocalConfig(imported.configText, file, env);
+    const locate = (path: readonly PropertyKey[], message: string) =>
+      imported.relocate(loaded.locate(path, message));
+    return { ...loaded, text, warnings: imported.warnings, locate };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.problems.map(imported.relocate));
+  }
+}
+
+/**
  * YAML text → `$VAR` expansion → schema validation → the normalized config. Throws a
  * ConfigError listing every problem, each at its file:line:col.
  */
-export function parseConfig(
+function parseLocalConfig(
   text: string,
   file: string,
   env: NodeJS.ProcessEnv = process.env,
@@ -72,7 +98,7 @@ export function parseConfig(
     path: formatPath(path),
     message,
   });
-  return { file, text, raw: parsed.data, gateway, locate };
+  return { file, text, warnings: [], raw: parsed.data, gateway, locate };
 }
 
 export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Promise<LoadedConfig> {
