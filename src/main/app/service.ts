@@ -162,11 +162,18 @@ export class GatehouseService {
   }
 
   private load(): Promise<LoadedConfig> {
-    const { configPath } = this.options;
-    return configPath
-      ? loadConfigFile(configPath, this.env)
-      : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, this.env));
+    return loadServedConfig(this.options.configPath, this.env);
   }
+}
+
+/** The config a gateway with this config path serves: the file, else the embedded default. */
+export function loadServedConfig(
+  configPath: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<LoadedConfig> {
+  return configPath
+    ? loadConfigFile(configPath, env)
+    : Promise.resolve(parseConfig(defaultConfigText, DEFAULT_CONFIG_NAME, env));
 }
 
 /**

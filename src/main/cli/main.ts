@@ -6,6 +6,7 @@ import { check, listProblems } from "./commands/check";
 import { identity } from "./commands/identity";
 import { init } from "./commands/init";
 import { keys } from "./commands/keys";
+import { exportResources, importResources } from "./commands/kubernetes";
 import { serve } from "./commands/serve";
 import { token } from "./commands/token";
 import { runDemoServer } from "./demo-server";
@@ -16,11 +17,14 @@ import { HELP, UsageError } from "./usage";
 
 /** Runs one command; a negative result means "keep running" (serve, demo-server). */
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv);
+  const { values, files, positionals } = parseCommandLine(argv);
   if (values.help) return print(HELP);
   if (values.version) return print(version);
 
   const [command = "serve", action, ...args] = positionals;
+  if (files.length > 1 && command !== "import") {
+    throw new UsageError("-f is given once, except to gatehouse import");
+  }
   const noMore = (extra: string | undefined) => {
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
   };
@@ -41,6 +45,10 @@ async function main(argv: string[]): Promise<number> {
       return identity(action, args, values);
     case "token":
       return token(action, args, values);
+    case "import":
+      return importResources(action, args, files, values);
+    case "export":
+      return exportResources(action, args, values);
     case "demo-server":
       noMore(action);
       await runDemoServer(version);

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument } from "yaml";
+import { LineCounter, parseDocument, type Document } from "yaml";
 import type { GatewayConfig } from "./model";
 import { configSchema, type RawConfig } from "./schema";
 import { describeIssue, describeUnknownKey } from "./describe-issue";
@@ -16,6 +16,11 @@ export interface LoadedConfig {
   text: string;
   /** What loading found worth saying without refusing the config (Kubernetes import notes). */
   warnings: ConfigProblem[];
+  /**
+   * The value at a key path as written, before `$VAR` expansion: what an export writes where a
+   * value comes from the environment (often a secret), rather than the value itself.
+   */
+  written(path: readonly PropertyKey[]): unknown;
   raw: RawConfig;
   gateway: GatewayConfig;
   /**
@@ -98,7 +103,10 @@ function parseLocalConfig(
     path: formatPath(path),
     message,
   });
-  return { file, text, warnings: [], raw: parsed.data, gateway, locate };
+  let asWritten: Document | undefined;
+  const written = (path: readonly PropertyKey[]) =>
+    (asWritten ??= parseDocument(text)).getIn(path as PropertyKey[]);
+  return { file, text, warnings: [], written, raw: parsed.data, gateway, locate };
 }
 
 export async function loadConfigFile(path: string, env?: NodeJS.ProcessEnv): Promise<LoadedConfig> {

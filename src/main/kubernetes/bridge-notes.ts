@@ -24,6 +24,12 @@ export interface BridgeNote {
   todo: boolean;
 }
 
+/** A note as one line: what, then where in the input. */
+export function describeNote(note: BridgeNote): string {
+  const { file, line, col, path } = note.at;
+  return `${note.at.message} (${file}:${line}:${col}${path ? ` ${path}` : ""})`;
+}
+
 /** Collects notes, and which part of the output came from where in the input. */
 export class BridgeNotes {
   readonly notes: BridgeNote[] = [];
@@ -35,7 +41,7 @@ export class BridgeNotes {
     message: string,
     outputPath?: OutputPath,
   ): void {
-    this.notes.push({ at: resource.locate(path, message), outputPath, todo: true });
+    this.add({ at: resource.locate(path, message), outputPath, todo: true });
   }
 
   info(
@@ -44,7 +50,17 @@ export class BridgeNotes {
     message: string,
     outputPath?: OutputPath,
   ): void {
-    this.notes.push({ at: resource.locate(path, message), outputPath, todo: false });
+    this.add({ at: resource.locate(path, message), outputPath, todo: false });
+  }
+
+  /** Once per place and message: a route on several listeners is exported several times. */
+  private add(note: BridgeNote): void {
+    const seen = (n: BridgeNote) =>
+      n.at.file === note.at.file &&
+      n.at.line === note.at.line &&
+      n.at.col === note.at.col &&
+      n.at.message === note.at.message;
+    if (!this.notes.some(seen)) this.notes.push(note);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigProblem } from "../config/problems";
-import type { BridgeNote } from "./bridge-notes";
+import { describeNote } from "./bridge-notes";
 import { importResources, type ImportOptions, type KubernetesImport } from "./import-resources";
 import { renderYaml } from "./render-yaml";
 import { readResourceSet } from "./resource-set";
@@ -27,13 +27,13 @@ export function writeImportedConfig(
 ): string {
   const header = [
     `Imported by \`gatehouse import k8s\` from ${files.map((f) => f.file).join(", ")}.`,
-    ...imported.notes.filter((note) => !note.todo).map((note) => `Note: ${describe(note)}`),
+    ...imported.notes.filter((note) => !note.todo).map((note) => `Note: ${describeNote(note)}`),
   ];
   const comments = imported.notes
     .filter((note) => note.todo)
     .map((note) => ({
       at: note.outputPath && [0, ...note.outputPath],
-      text: `TODO: ${describe(note)}`,
+      text: `TODO: ${describeNote(note)}`,
     }));
   return renderYaml([imported.config], comments, header);
 }
@@ -77,10 +77,4 @@ export function importForServing(text: string, file: string): ResourcesForServin
         : { ...problem, file, line: 1, col: 1 };
     },
   };
-}
-
-/** A note as one line: what, then where in the input. */
-function describe(note: BridgeNote): string {
-  const { file, line, col, path } = note.at;
-  return `${note.at.message} (${file}:${line}:${col}${path ? ` ${path}` : ""})`;
 }
