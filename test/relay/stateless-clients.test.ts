@@ -374,6 +374,13 @@ describe("the 2026-07-28 envelope and headers", () => {
     });
   });
 
+  it("opens a session for an initialize that names an older revision in its header", async () => {
+    // The MCP Inspector as agentgateway's guides run it: --header "mcp-protocol-version: 2024-11-05".
+    const response = await postInitialize(gw.url, { "MCP-Protocol-Version": "2024-11-05" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("mcp-session-id")).toBeTruthy();
+  });
+
   it("refuses a request without client capabilities with -32602", async () => {
     const response = await statelessPost(gw.url, call, {
       meta: { [META_CAPABILITIES]: undefined },

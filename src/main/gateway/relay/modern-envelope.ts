@@ -47,14 +47,22 @@ export interface EnvelopeProblem {
 }
 
 /**
- * Whether a request without a session is a 2026-07-28 one: it says so in its `_meta` or its
- * `MCP-Protocol-Version` header. A 2025 client without a session sends neither.
+ * Whether a request without a session is a 2026-07-28 one: it says so in its `_meta`, or its
+ * `MCP-Protocol-Version` header names a revision that is not older. An `initialize` never is
+ * (that revision has none): a client opening a session may name any older revision in the
+ * header, as the MCP Inspector does with `2024-11-05` in agentgateway's guides.
  */
 export function isStateless(headers: IncomingHttpHeaders, message: RpcMessage): boolean {
+  if (message.method === "initialize") return false;
   const meta = message.params?._meta as Record<string, unknown> | undefined;
   if (meta?.[META.protocolVersion] !== undefined) return true;
   const version = headerValue(headers, "mcp-protocol-version");
-  return version !== undefined && !LEGACY_VERSIONS.includes(version);
+  return version !== undefined && !isOlderRevision(version);
+}
+
+/** Revisions are dates, so they compare as text; anything else is not an older revision. */
+function isOlderRevision(version: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(version) && version < MODERN_VERSION;
 }
 
 /**
