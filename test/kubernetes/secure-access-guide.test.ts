@@ -1,0 +1,240 @@
+import { writeFileSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testIssuer, type TestIssuer } from "../auth/issuer";
+import {
+  freePort,
+  killAll,
+  removeTemps,
+  start,
+  waitFor,
+  writeTemp,
+  type Running,
+} from "../cli/helpers";
+import { startEverythingHttp } from "../relay/harness";
+
+/**
+ * agentgateway's "Secure access to MCP servers" guide, with its Kubernetes resources served
+ * as they are (`gatehouse -f resources.yaml`): a Gateway, the MCP backend and its HTTPRoute at
+ * /mcp-github, and the JWT policy written as an AgentgatewayPolicy, or as the older
+ * GlooTrafficPolicy. Tokens have the guide's shape (iss solo.io, sub, exp, nbf, iat, kid),
+ * minted here with a key of our own.
+ */
+const POLICY_FORMS = {
+  AgentgatewayPolicy: (jwks: string, rule?: string) => `
+apiVersion: agentgateway.dev/v1alpha1
+kind: AgentgatewayPolicy
+metadata:
+  name: jwt
+  namespace: agentgateway-system
+spec:
+  targetRefs:
+    - group: gateway.networking.k8s.io
+      kind: Gateway
+      name: agentgateway-proxy
+  traffic:
+    jwtAuthentication:
+      mode: Strict
+      providers:
+        - issuer: solo.io
+          jwks:
+            inline: '${jwks}'
+${
+  rule
+    ? `    authorization:
+      action: Allow
+      policy:
+        matchExpressions:
+          - '${rule}'`
+    : ""
+}`,
+  GlooTrafficPolicy: (jwks: string, rule?: string) => `
+apiVersion: gloo.solo.io/v1alpha1
+kind: GlooTrafficPolicy
+metadata:
+  name: jwt
+  namespace: agentgateway-system
+spec:
+  targetRefs:
+    - group: gateway.networking.k8s.io
+      kind: Gateway
+      name: agentgateway-proxy
+  glooJWT:
+    beforeExtAuth:
+      providers:
+        selfminted:
+          issuer: solo.io
+          jwks:
+            local:
+              key: '${jwks}'
+${
+  rule
+    ? `  rbac:
+    policy:
+      matchExpressions:
+        - '${rule}'`
+    : ""
+}`,
+};
+
+function guideResources(port: number, upstreamPort: number, policy: string): string {
+  return `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: agentgateway-proxy
+  namespace: agentgateway-system
+spec:
+  gatewayClassName: agentgateway
+  listeners:
+    - name: http
+      port: ${port}
+      protocol: HTTP
+---
+apiVersion: agentgateway.dev/v1alpha1
+kind: AgentgatewayBackend
+metadata:
+  name: github-mcp-backend
+  namespace: agentgateway-system
+spec:
+  mcp:
+    targets:
+      - name: mcp-target
+        static:
+          host: 127.0.0.1
+          port: ${upstreamPort}
+          path: /mcp
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: mcp-github
+  namespace: agentgateway-system
+spec:
+  parentRefs:
+    - name: agentgateway-proxy
+      namespace: agentgateway-system
+  rules:
+    - matches:
+        - path:
+            type: PathPrefix
+            value: /mcp-github
+      backendRefs:
+        - name: github-mcp-backend
+          group: agentgateway.dev
+          kind: AgentgatewayBackend
+---${policy}
+`;
+}
+
+describe.each(Object.keys(POLICY_FORMS) as (keyof typeof POLICY_FORMS)[])(
+  "the Secure access to MCP servers guide, served from its resources (%s)",
+  (form) => {
+    let issuer: TestIssuer;
+    let upstream: Awaited<ReturnType<typeof startEverythingHttp>>;
+    let gatehouse: Running;
+    let file: string;
+    let port: number;
+    let upstreamPort: number;
+    let alice: string;
+    let bob: string;
+    const clients: Client[] = [];
+
+    const write = (rule?: string) =>
+      guideResources(port, upstreamPort, POLICY_FORMS[form](JSON.stringify(issuer.jwks), rule));
+
+    beforeAll(async () => {
+      issuer = await testIssuer("solo.io", "RS256", "5891645032159894383");
+      const nbf = Math.floor(Date.now() / 1000);
+      alice = await issuer.sign({ sub: "alice", nbf });
+      bob = await issuer.sign({ sub: "bob", nbf });
+      upstream = await startEverythingHttp("streamableHttp");
+      upstreamPort = Number(new URL(upstream.url).port);
+      port = await freePort();
+      file = writeTemp("guide.yaml", write());
+      gatehouse = start(["-f", file]);
+      await waitFor(
+        "the gateway to answer",
+        async () => {
+          if (gatehouse.child.exitCode !== null) {
+            throw new Error(`gatehouse exited:\n${gatehouse.stderr}`);
+          }
+          return (await initialize().catch(() => undefined)) !== undefined;
+        },
+        30_000,
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await Promise.all(clients.map((client) => client.close()));
+      await killAll();
+      upstream?.stop();
+      removeTemps();
+    });
+
+    /** The MCP Inspector's first request, as the guide sends it; status and body as seen. */
+    async function initialize(token?: string): Promise<{ status: number; body: string }> {
+      const response = await fetch(`http://127.0.0.1:${port}/mcp-github`, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2024-11-05",
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2024-11-05",
+            capabilities: {},
+            clientInfo: { name: "guide", version: "1" },
+          },
+        }),
+      });
+      return { status: response.status, body: await response.text() };
+    }
+
+    async function toolsAs(token: string): Promise<string[]> {
+      const client = new Client({ name: "guide", version: "1" });
+      const url = new URL(`http://127.0.0.1:${port}/mcp-github`);
+      const requestInit = { headers: { Authorization: `Bearer ${token}` } };
+      await client.connect(new StreamableHTTPClientTransport(url, { requestInit }));
+      clients.push(client);
+      return (await client.listTools()).tools.map((tool) => tool.name);
+    }
+
+    it("without a token: 401, no bearer token found", async () => {
+      expect(await initialize()).toEqual({
+        status: 401,
+        body: "authentication failure: no bearer token found",
+      });
+    });
+
+    it("with abcdefg for a token: 401, the token is malformed", async () => {
+      const { status, body } = await initialize("abcdefg");
+      expect(status).toBe(401);
+      expect(body).toMatch(/^authentication failure: the token is invalid or malformed: /);
+    });
+
+    it("alice and bob both get in and see the tools", async () => {
+      expect(await toolsAs(alice)).toContain("echo");
+      expect(await toolsAs(bob)).toContain("echo");
+    });
+
+    it('after jwt.sub == "alice" is added: bob 403 authorization failed, alice 200', async () => {
+      writeFileSync(file, write('jwt.sub == "alice"'));
+      await waitFor(
+        "the reloaded resources to refuse bob",
+        async () => {
+          return (await initialize(bob)).status === 403;
+        },
+        30_000,
+      );
+      expect(await initialize(bob)).toEqual({ status: 403, body: "authorization failed" });
+      expect(await initialize(alice)).toMatchObject({ status: 200 });
+      expect(await toolsAs(alice)).toContain("echo");
+    }, 60_000);
+  },
+);
