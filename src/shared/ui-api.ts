@@ -174,6 +174,37 @@ export interface ClientSetup {
   snippets: ClientSnippet[];
 }
 
+// ---- Kubernetes ----------------------------------------------------------------------------
+
+/** What one import may carry: each file is read whole, so both are bounded before they are. */
+export const KUBERNETES_IMPORT_LIMITS = { files: 20, megabytesPerFile: 2 } as const;
+
+export interface KubernetesFile {
+  /** The file's name, as the notes point into it. */
+  name: string;
+  text: string;
+}
+
+/** What a translation could not carry over (a TODO), or wants the reader to know. */
+export interface KubernetesNote {
+  todo: boolean;
+  message: string;
+  /** Where in the input it comes from: `file:line:col` and the key path. */
+  where: string;
+}
+
+export interface KubernetesImportResult {
+  /** The local config YAML, with a `# TODO` comment at each place a TODO note is about. */
+  config: string;
+  notes: KubernetesNote[];
+}
+
+export interface KubernetesExportResult {
+  /** Multi-document YAML for `kubectl apply -f`, with `# TODO` comments. */
+  yaml: string;
+  notes: KubernetesNote[];
+}
+
 // ---- events --------------------------------------------------------------------------------
 
 /** A request or notice as the live log shows it: with an id, and whether a policy refused it. */
@@ -233,6 +264,14 @@ export interface UiApi {
 
   accessMatrix(): Promise<AccessMatrix[]>;
   clientSetup(identity: string | null): Promise<ClientSetup>;
+
+  /** Resource files as a local config to review and apply; nothing is written. */
+  importKubernetes(files: KubernetesFile[], port: number | null): Promise<KubernetesImportResult>;
+  /** The config the gateway serves, as agentgateway Kubernetes resources. */
+  exportKubernetes(
+    namespace: string | null,
+    gateway: string | null,
+  ): Promise<KubernetesExportResult>;
 }
 
 export type UiMethod = keyof UiApi;
@@ -261,6 +300,8 @@ export const UI_METHODS = [
   "disconnectPlayground",
   "accessMatrix",
   "clientSetup",
+  "importKubernetes",
+  "exportKubernetes",
 ] as const satisfies readonly UiMethod[];
 
 /** The renderer's view: the calls, plus a live event stream. */

@@ -2,8 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DispatchResult } from "../../shared/ui-bridge";
 import type { Dispatch } from "../app/ui-dispatch";
 
-/** Above the largest argument (a 1 MiB config), with room for JSON escaping. */
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/**
+ * Above the largest argument list (20 Kubernetes resource files of 2 MiB each, which the
+ * dispatcher then checks one by one), with room for the JSON escaping of YAML text.
+ */
+const MAX_BODY_BYTES = 48 * 1024 * 1024;
 
 /**
  * `POST /api/call` with `{ method, args }`: the dispatcher validates and runs it, and its

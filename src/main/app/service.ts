@@ -55,6 +55,11 @@ export class GatehouseService {
     return this.options.configPath;
   }
 
+  /** Where the config's relative paths (`jwks.file`) resolve; unset is the working directory. */
+  get cwd(): string | undefined {
+    return this.options.cwd;
+  }
+
   /** Loads the config and starts listening; throws ConfigError or a listen error. */
   async start(): Promise<void> {
     this.loaded = await this.load();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { UiMethod } from "../../shared/ui-api";
+import { KUBERNETES_IMPORT_LIMITS, type UiMethod } from "../../shared/ui-api";
 
 // Bounds on what a caller may send: generous for real use, small enough that a hostile page or
 // a confused renderer cannot make main hold megabytes per call.
@@ -30,6 +30,33 @@ const identity = z.strictObject({
     .optional(),
   audience: audience.optional(),
 });
+
+const { files: MAX_FILES, megabytesPerFile } = KUBERNETES_IMPORT_LIMITS;
+const resourceFile = z
+  .strictObject({ name: z.string().min(1).max(500), text: z.string() })
+  .superRefine((file, ctx) => {
+    if (file.text.length <= megabytesPerFile * KIB * KIB) return;
+    const message = `${JSON.stringify(file.name)} is larger than ${megabytesPerFile} MB, the most one resource file may be`;
+    ctx.addIssue({ code: "custom", path: ["text"], message });
+  });
+const resourceFiles = z
+  .array(resourceFile)
+  .min(1, "give at least one resource file")
+  .max(MAX_FILES, `at most ${MAX_FILES} resource files can be imported at once`);
+const port = z
+  .number()
+  .int()
+  .min(1, "a port is a number from 1 to 65535")
+  .max(65535, "a port is a number from 1 to 65535");
+
+/** Kubernetes names a namespace (and, here, the Gateway) with an RFC 1123 DNS label. */
+const dnsLabel = (what: string) =>
+  z
+    .string()
+    .regex(
+      /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+      `${what} must be a DNS-1123 label: 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit`,
+    );
 
 const caller = z.union([
   z.strictObject({ identity: name }),
@@ -75,4 +102,10 @@ export const UI_ARGUMENTS: Record<UiMethod, z.ZodTuple> = {
 
   accessMatrix: z.tuple([]),
   clientSetup: z.tuple([name.nullable()]),
+
+  importKubernetes: z.tuple([resourceFiles, port.nullable()]),
+  exportKubernetes: z.tuple([
+    dnsLabel("the namespace").nullable(),
+    dnsLabel("the gateway name").nullable(),
+  ]),
 };

@@ -10,6 +10,9 @@ import type {
   GatewayStatus,
   IdentitySummary,
   KeyAlgorithmName,
+  KubernetesExportResult,
+  KubernetesFile,
+  KubernetesImportResult,
   KeySummary,
   LogEntry,
   MintedToken,
@@ -30,6 +33,7 @@ import { accessMatrix } from "./ui-access-matrix";
 import { clientSetup } from "./ui-client-setup";
 import { DenialFile } from "./ui-denial-file";
 import { firstRoute, routeEndpoint } from "./ui-endpoints";
+import { exportServedConfig, importKubernetesFiles } from "./ui-kubernetes";
 import { Playground } from "./ui-playground";
 import { RequestLog } from "./ui-request-log";
 import { gatewayStatus } from "./ui-status";
@@ -270,6 +274,22 @@ export class UiBackend implements UiApi {
     const endpoint = this.endpoint(true);
     if (identity === null) return clientSetup(endpoint);
     return clientSetup(endpoint, await this.mintToken(identity, null, CLIENT_SETUP_TTL));
+  }
+
+  // ---- Kubernetes ----------------------------------------------------------------------
+
+  async importKubernetes(
+    files: KubernetesFile[],
+    port: number | null,
+  ): Promise<KubernetesImportResult> {
+    return importKubernetesFiles(files, port);
+  }
+
+  async exportKubernetes(
+    namespace: string | null,
+    gateway: string | null,
+  ): Promise<KubernetesExportResult> {
+    return exportServedConfig(this.service, namespace, gateway);
   }
 
   // ---- internals -----------------------------------------------------------------------
