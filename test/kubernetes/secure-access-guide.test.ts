@@ -3,6 +3,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testIssuer, type TestIssuer } from "../auth/issuer";
+import { runNode22Tool } from "../node22-tools/run";
 import {
   freePort,
   killAll,
@@ -217,6 +218,32 @@ describe.each(Object.keys(POLICY_FORMS) as (keyof typeof POLICY_FORMS)[])(
       expect(status).toBe(401);
       expect(body).toMatch(/^authentication failure: the token is invalid or malformed: /);
     });
+
+    /** The guide's MCP Inspector command, with echo in place of GitHub's get_me. */
+    const inspectorCall = (...headers: string[]) =>
+      runNode22Tool(
+        "inspector",
+        [
+          ...["--cli", `http://127.0.0.1:${port}/mcp-github`, "--transport", "http"],
+          ...["--header", "mcp-protocol-version: 2024-11-05"],
+          ...["--method", "tools/call", "--tool-name", "echo", "--tool-arg", "message=hi"],
+          ...headers.flatMap((header) => ["--header", header]),
+        ],
+        { timeoutMs: 60_000 },
+      );
+
+    it("the guide's MCP Inspector command: refused without a token, answered with alice's", async () => {
+      // The guide's Inspector printed the 401 body; this one meets the Bearer challenge and
+      // says it would need an OAuth sign-in, which it cannot do without a terminal.
+      const refused = await inspectorCall();
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toContain("auth_required");
+      const answered = await inspectorCall(`Authorization: Bearer ${alice}`);
+      expect(answered.code, answered.stderr).toBe(0);
+      expect(JSON.parse(answered.stdout)).toMatchObject({
+        content: [{ type: "text", text: expect.stringContaining("hi") }],
+      });
+    }, 150_000);
 
     it("alice and bob both get in and see the tools", async () => {
       expect(await toolsAs(alice)).toContain("echo");
