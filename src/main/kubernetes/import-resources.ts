@@ -48,8 +48,8 @@ type Readers = Record<string, (resource: Resource) => void>;
 interface LocalGateway {
   name: string;
   port: number;
+  /** Policies are written on a local listener itself, beside its name. */
   listeners: { name: string; hostname?: string; policies?: Record<string, unknown> }[];
-  policies?: Record<string, unknown>;
 }
 
 interface LocalRoute extends RouteDraft {
@@ -111,7 +111,13 @@ export function importResources(
 
   const config = {
     gateways: Object.fromEntries(
-      uniqueGateways(gateways).map(({ name, ...gateway }) => [name, gateway]),
+      uniqueGateways(gateways).map(({ name, port, listeners }) => [
+        name,
+        {
+          port,
+          listeners: listeners.map(({ policies, ...listener }) => ({ ...listener, ...policies })),
+        },
+      ]),
     ),
     routes: routes.map((route, i) => localRoute(route, i, notes)),
     ...(backends.size ? { backends: [...backends.values()] } : {}),
@@ -367,20 +373,21 @@ function resolveTargets(
   });
 }
 
-/** A pre-routing policy: the local gateway's, or its listener's when a section is named. */
+/**
+ * A pre-routing policy: on each listener of the local gateway, or the one its section names
+ * (a local gateway with listeners takes policies on each of them, not on itself).
+ */
 function attachToGateway(
   policy: ImportedPolicy,
   gateway: LocalGateway,
   sectionName: string | undefined,
   notes: BridgeNotes,
 ): void {
-  const holders = sectionName
-    ? gateway.listeners.flatMap((listener, i) =>
-        listener.name === sectionName
-          ? [{ holder: listener, output: ["gateways", gateway.name, "listeners", i, "policies"] }]
-          : [],
-      )
-    : [{ holder: gateway, output: ["gateways", gateway.name, "policies"] }];
+  const holders = gateway.listeners.flatMap((listener, i) =>
+    sectionName === undefined || listener.name === sectionName
+      ? [{ holder: listener, output: ["gateways", gateway.name, "listeners", i] }]
+      : [],
+  );
   for (const { holder, output } of holders) {
     holder.policies ??= {};
     for (const field of policy.fields) {

@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import { text } from "node:stream/consumers";
 import { resolveConfigPath } from "../../app/initial-config";
 import { loadServedConfig } from "../../app/service";
+import { ConfigError } from "../../config/problems";
 import { dataDir } from "../../keystore/data-dir";
 import type { BridgeNote } from "../../kubernetes/bridge-notes";
 import { describeNote } from "../../kubernetes/bridge-notes";
@@ -11,7 +13,6 @@ import { configEnv } from "../config-env";
 import type { Options } from "../options";
 import { print } from "../output";
 import { UsageError } from "../usage";
-import { readInput } from "./read-input";
 
 /** `gatehouse import k8s -f FILE...`: Kubernetes resources as a local config. */
 export async function importResources(
@@ -22,12 +23,7 @@ export async function importResources(
 ): Promise<number> {
   expectKubernetes("import", what, args);
   if (!files.length) throw new UsageError("import k8s needs -f <resources.yaml> (one or more)");
-  const sources = await Promise.all(
-    files.map(async (file) => ({
-      file: file === "-" ? "(stdin)" : file,
-      text: await readInput(file, ""),
-    })),
-  );
+  const sources = await Promise.all(files.map(readSource));
   const imported = importKubernetes(sources, { port: portOption(options.port) });
   const text = writeImportedConfig(imported, sources);
   await output(text, options);
@@ -53,6 +49,20 @@ export async function exportResources(
     options.out ?? "the resources",
     "kubectl apply --dry-run=client -f",
   );
+}
+
+/** A file of resources, or "-" for standard input; one that cannot be read is a problem at it. */
+async function readSource(file: string): Promise<{ file: string; text: string }> {
+  if (file === "-") return { file: "(stdin)", text: await text(process.stdin) };
+  try {
+    return { file, text: await readFile(file, "utf8") };
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const reason = code === "ENOENT" ? "file not found" : message;
+    throw new ConfigError([
+      { file, line: 1, col: 1, path: "", message: `cannot read the resources: ${reason}` },
+    ]);
+  }
 }
 
 function expectKubernetes(command: string, what: string | undefined, args: string[]): void {
