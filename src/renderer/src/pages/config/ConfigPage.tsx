@@ -1,6 +1,6 @@
 import { diffLines } from "diff";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import type { ConfigCheck, ConfigProblemInfo } from "../../../../shared/ui-api";
+import type { ConfigCheck, ConfigProblemInfo, KubernetesNote } from "../../../../shared/ui-api";
 import { useUiClient } from "../../api/ui-client-context";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageHeader } from "../../components/PageHeader";
@@ -13,10 +13,19 @@ import type { EditorProblem } from "../../editor/YamlEditor";
 import { errorMessage, useAsync } from "../../hooks/use-async";
 import { useDebouncedValue } from "../../hooks/use-debounced-value";
 import { CheckState } from "./CheckState";
+import { KubernetesExportDialog } from "./KubernetesExportDialog";
+import { KubernetesImportButton } from "./KubernetesImportButton";
+import { KubernetesNoteList } from "./KubernetesNoteList";
 import { ProblemList } from "./ProblemList";
 import "./ConfigPage.css";
 
 const CHECK_DELAY_MS = 300;
+
+/** The last import: what it was made from, and what it could not carry over. */
+interface ImportReport {
+  files: string[];
+  notes: KubernetesNote[];
+}
 
 interface ApplyFailure {
   message: string;
@@ -38,6 +47,9 @@ export function ConfigPage() {
   const [checkError, setCheckError] = useState<string>();
   const [applying, setApplying] = useState(false);
   const [applyFailure, setApplyFailure] = useState<ApplyFailure>();
+  const [imported, setImported] = useState<ImportReport>();
+  const [importError, setImportError] = useState<string>();
+  const [exporting, setExporting] = useState(false);
 
   useEffect(() => {
     if (running !== undefined) setEdited((current) => current ?? running);
@@ -124,29 +136,53 @@ export function ConfigPage() {
         title="Config"
         description={path ?? "The gateway's running configuration."}
         actions={
-          editable && (
+          config.data && (
             <>
-              <button
-                type="button"
-                className="button"
-                disabled={!changed || applying}
-                onClick={() => {
-                  setEdited(running);
+              <KubernetesImportButton
+                disabled={!editable || applying}
+                onImported={(result, files) => {
+                  // An unsaved edit like any other: checked as it stands, written only by Apply.
+                  setEdited(result.config);
+                  setView("editor");
                   setApplyFailure(undefined);
+                  setImportError(undefined);
+                  setImported({ files, notes: result.notes });
+                  toast("Imported into the editor: review it, then Apply");
                 }}
-              >
-                Revert
+                onError={(message) => {
+                  setImported(undefined);
+                  setImportError(message);
+                }}
+              />
+              <button type="button" className="button" onClick={() => setExporting(true)}>
+                Export to Kubernetes
               </button>
-              <button
-                type="button"
-                className="button button-primary"
-                disabled={!canApply}
-                onClick={() => void apply()}
-                title="Validate, write the file and reload (Ctrl/Cmd+S)"
-              >
-                {applying && <Spinner label="Applying" />}
-                Apply
-              </button>
+              {editable && (
+                <>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={!changed || applying}
+                    onClick={() => {
+                      setEdited(running);
+                      setApplyFailure(undefined);
+                      setImported(undefined);
+                    }}
+                  >
+                    Revert
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-primary"
+                    disabled={!canApply}
+                    onClick={() => void apply()}
+                    title="Validate, write the file and reload (Ctrl/Cmd+S)"
+                  >
+                    {applying && <Spinner label="Applying" />}
+                    Apply
+                  </button>
+                </>
+              )}
             </>
           )
         }
@@ -167,6 +203,27 @@ export function ConfigPage() {
             <ProblemList problems={applyFailure.problems} warnings={[]} />
           )}
         </div>
+      )}
+
+      {importError && (
+        <ErrorNotice message={`Not imported, the editor is unchanged: ${importError}`} />
+      )}
+      {imported && (
+        <section className="card" aria-labelledby="import-notes-title">
+          <div className="card-header">
+            <h2 id="import-notes-title">Imported from {imported.files.join(", ")}</h2>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setImported(undefined)}
+            >
+              Dismiss
+            </button>
+          </div>
+          <div className="card-body">
+            <KubernetesNoteList notes={imported.notes} complete="Imported completely" />
+          </div>
+        </section>
       )}
 
       {!config.data && !config.error && <Skeleton lines={8} />}
@@ -230,6 +287,8 @@ export function ConfigPage() {
           <ProblemList problems={problems} warnings={warnings} />
         </section>
       )}
+
+      {exporting && <KubernetesExportDialog onClose={() => setExporting(false)} />}
     </div>
   );
 }
