@@ -1,21 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, freePort, killAll, ROOT, start, waitFor, type Running } from "../cli/helpers";
+import { CLI, freePort, killAll } from "../cli/helpers";
 import { postInitialize } from "../relay/harness";
-import { keychainReason } from "../setup/keychain";
-
-/** The browser, the gateway and its targets share two noisy cores: a page gets seconds. */
-const UI_WAIT_MS = 15_000;
-const eventually = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: UI_WAIT_MS });
-
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOTS = join(ROOT, "test-results", "screenshots");
-const chromiumReason = existsSync(CHROMIUM)
-  ? undefined
-  : `Debian's Chromium is not installed at ${CHROMIUM} (apt-get install chromium; see .ci/run)`;
+import {
+  chromiumReason,
+  eventually,
+  navigate,
+  openWebUi,
+  screenshot,
+  startWebGateway,
+} from "./web-harness";
 
 /**
  * The whole product through its web UI, in a real browser, against a real headless gateway:
@@ -25,17 +22,14 @@ const chromiumReason = existsSync(CHROMIUM)
 describe.skipIf(chromiumReason)(
   `the web UI end to end${chromiumReason ? ` (skipped: ${chromiumReason})` : ""}`,
   () => {
-    let gateway: Running;
     let browser: Browser;
     let page: Page;
     let port: number;
     let configPath: string;
-    const shot = (name: string) =>
-      page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-    const nav = (name: string) => page.getByRole("link", { name, exact: true }).click();
+    const shot = (name: string) => screenshot(page, name);
+    const nav = (name: string) => navigate(page, name);
 
     beforeAll(async () => {
-      mkdirSync(SCREENSHOTS, { recursive: true });
       const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-"));
       // The keystore starts empty: the gateway trusts its (empty) JWKS until a key is created.
       writeFileSync(join(dataDir, "jwks.json"), '{"keys":[]}');
@@ -64,30 +58,8 @@ mcp:
         args: [${JSON.stringify(CLI)}, demo-server]
 `,
       );
-      const adminPort = await freePort();
-      const env = {
-        ...process.env,
-        GATEHOUSE_DATA_DIR: dataDir,
-        ...(keychainReason && { GATEHOUSE_KEYSTORE: "file" }),
-      };
-      gateway = start(["-f", configPath, "--admin-port", String(adminPort)], { env });
-      await waitFor("the admin UI link", () => /Admin UI: (\S+)/.test(gateway.stderr), 20_000);
-      const link = /Admin UI: (\S+)/.exec(gateway.stderr)?.[1] as string;
-
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
-      });
-      page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-      await page.goto(link);
+      const { link } = await startWebGateway(configPath, dataDir);
+      ({ browser, page } = await openWebUi(link));
     });
 
     afterAll(async () => {
