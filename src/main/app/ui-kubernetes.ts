@@ -5,7 +5,7 @@ import type {
   KubernetesNote,
 } from "../../shared/ui-api";
 import { ConfigError } from "../config/problems";
-import type { BridgeNote } from "../kubernetes/bridge-notes";
+import { noteLocation, type BridgeNote } from "../kubernetes/bridge-notes";
 import { exportKubernetes, writeExport } from "../kubernetes/kubernetes-export";
 import { importKubernetes, writeImportedConfig } from "../kubernetes/kubernetes-import";
 import type { GatehouseService } from "./service";
@@ -56,7 +56,6 @@ export function exportServedConfig(
   return { yaml: writeExport(exported, loaded.file), notes: exported.notes.map(noteInfo) };
 }
 
-function noteInfo({ at, todo }: BridgeNote): KubernetesNote {
-  const where = `${at.file}:${at.line}:${at.col}${at.path ? ` ${at.path}` : ""}`;
-  return { todo, message: at.message, where };
+function noteInfo(note: BridgeNote): KubernetesNote {
+  return { todo: note.todo, message: note.at.message, where: noteLocation(note) };
 }

@@ -24,10 +24,14 @@ export interface BridgeNote {
   todo: boolean;
 }
 
+/** Where a note's input is: `file:line:col path`. */
+export function noteLocation({ at }: BridgeNote): string {
+  return `${at.file}:${at.line}:${at.col}${at.path ? ` ${at.path}` : ""}`;
+}
+
 /** A note as one line: what, then where in the input. */
 export function describeNote(note: BridgeNote): string {
-  const { file, line, col, path } = note.at;
-  return `${note.at.message} (${file}:${line}:${col}${path ? ` ${path}` : ""})`;
+  return `${note.at.message} (${noteLocation(note)})`;
 }
 
 /** Collects notes, and which part of the output came from where in the input. */
