@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { withCompiledConfig } from "../../src/main/app/service";
 import { ConfigError } from "../../src/main/config/problems";
-import { importKubernetes, writeImportedConfig } from "../../src/main/kubernetes/kubernetes-import";
+import { importKubernetes, writeImportedConfig } from "../../src/main/config/kubernetes/kubernetes-import";
 
 const JWKS =
   '{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256","use":"sig","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}';

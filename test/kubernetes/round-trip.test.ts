@@ -14,8 +14,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseDuration } from "../../src/main/config/duration";
 import { parseConfig, type LoadedConfig } from "../../src/main/config/load";
 import type { GatewayConfig, PolicyLayer } from "../../src/main/config/model";
-import { exportKubernetes, writeExport } from "../../src/main/kubernetes/kubernetes-export";
-import { importKubernetes, writeImportedConfig } from "../../src/main/kubernetes/kubernetes-import";
+import { exportKubernetes, writeExport } from "../../src/main/config/kubernetes/kubernetes-export";
+import { importKubernetes, writeImportedConfig } from "../../src/main/config/kubernetes/kubernetes-import";
 import { validateResources } from "./validate-resource";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -5,9 +5,9 @@ import type {
   KubernetesNote,
 } from "../../shared/ui-api";
 import { ConfigError } from "../config/problems";
-import { noteLocation, type BridgeNote } from "../kubernetes/bridge-notes";
-import { exportKubernetes, writeExport } from "../kubernetes/kubernetes-export";
-import { importKubernetes, writeImportedConfig } from "../kubernetes/kubernetes-import";
+import { noteLocation, type BridgeNote } from "../config/kubernetes/bridge-notes";
+import { exportKubernetes, writeExport } from "../config/kubernetes/kubernetes-export";
+import { importKubernetes, writeImportedConfig } from "../config/kubernetes/kubernetes-import";
 import type { GatehouseService } from "./service";
 
 /**

@@ -7,8 +7,8 @@ import { expandEnvironment } from "./env";
 import { normalize } from "./normalize";
 import { ConfigError, formatPath, type ConfigProblem } from "./problems";
 import { SourceMap } from "./source-map";
-import { importForServing } from "../kubernetes/kubernetes-import";
-import { looksLikeKubernetesResources } from "../kubernetes/resource-set";
+import { importForServing } from "./kubernetes/kubernetes-import";
+import { looksLikeKubernetesResources } from "./kubernetes/resource-set";
 
 export interface LoadedConfig {
   /** Where the config came from, as error messages name it. */

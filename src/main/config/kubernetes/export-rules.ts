@@ -1,4 +1,4 @@
-import type { RuleConfig } from "../gateway/policies/rules";
+import type { RuleConfig } from "../../gateway/policies/rules";
 
 /** agentgateway's Kubernetes `Authorization`: one action, each expression a rule of it. */
 export interface ExportedAuthorization {

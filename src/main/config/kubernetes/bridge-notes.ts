@@ -1,4 +1,4 @@
-import { formatPath, type ConfigProblem } from "../config/problems";
+import { formatPath, type ConfigProblem } from "../problems";
 import { isRecord } from "./resource-set";
 
 /** Something notes can point into: a resource (import), or the loaded config (export). */

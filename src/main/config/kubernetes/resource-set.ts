@@ -1,6 +1,6 @@
 import { isMap, LineCounter, parseAllDocuments } from "yaml";
-import { ConfigError, formatPath, type ConfigProblem } from "../config/problems";
-import { SourceMap } from "../config/source-map";
+import { ConfigError, formatPath, type ConfigProblem } from "../problems";
+import { SourceMap } from "../source-map";
 
 /** A Kubernetes resource as read from a file, with what is needed to point into that file. */
 export interface Resource {

@@ -1,4 +1,4 @@
-import type { LoadedConfig } from "../config/load";
+import type { LoadedConfig } from "../load";
 import { describeNote } from "./bridge-notes";
 import { exportResources, type ExportOptions, type KubernetesExport } from "./export-resources";
 import { renderYaml } from "./render-yaml";

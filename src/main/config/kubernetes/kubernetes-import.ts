@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigProblem } from "../config/problems";
+import { ConfigError, type ConfigProblem } from "../problems";
 import { describeNote } from "./bridge-notes";
 import { importResources, type ImportOptions, type KubernetesImport } from "./import-resources";
 import { renderYaml } from "./render-yaml";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { ListenerSpec, PolicyLayer, RouteSpec, TargetSpec } from "../config/model";
-import { parseDuration } from "../config/duration";
-import type { LoadedConfig } from "../config/load";
+import type { ListenerSpec, PolicyLayer, RouteSpec, TargetSpec } from "../model";
+import { parseDuration } from "../duration";
+import type { LoadedConfig } from "../load";
 import { BridgeNotes, type BridgeNote, type OutputPath } from "./bridge-notes";
 import { exportRules, type ExportedAuthorization } from "./export-rules";
 import { UniqueNames } from "./unique-names";
