@@ -41,6 +41,16 @@ Usage:
       inspect: the header and claims, and whether each route of the config accepts
       the token, or exactly why not (- reads the token from stdin).
 
+  gatehouse import k8s -f <resources.yaml> [-f ...] [-o <config.yaml>] [--port <port>]
+      agentgateway's Kubernetes resources (Gateway, HTTPRoute, AgentgatewayBackend,
+      AgentgatewayPolicy, GlooTrafficPolicy) as a config, to stdout or -o (--force to
+      overwrite). What has no local meaning is a # TODO at its place, also listed on
+      stderr. gatehouse -f also serves such a file directly when it imports completely.
+
+  gatehouse export k8s [-f <config.yaml>] [--namespace <ns>] [--gateway <name>] [-o <file>]
+      The config's MCP part (jwtAuth, authorization, mcpAuthorization, HTTP targets) as
+      agentgateway Kubernetes resources for kubectl apply; a # TODO marks what stays here.
+
   gatehouse demo-server
       The bundled demo MCP server on stdio: tools echo, get-sum and get-time,
       prompt greeting, resource demo://about.
@@ -48,7 +58,8 @@ Usage:
   gatehouse --help | --version
 
 Options:
-  -f, --file <path>        The config file.
+  -f, --file <path>        The config file (or a file of Kubernetes resources).
+  -o, --out <path>         Where import, export and keys export write.
       --json               Machine-readable output (keys, identity, token).
       --log-format <fmt>   text (default): one agentgateway-style line per request;
                            json: one JSON object per line.
