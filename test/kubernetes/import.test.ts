@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { withCompiledConfig } from "../../src/main/app/service";
 import { ConfigError } from "../../src/main/config/problems";
-import { importKubernetes, writeImportedConfig } from "../../src/main/config/kubernetes/kubernetes-import";
+import {
+  importKubernetes,
+  writeImportedConfig,
+} from "../../src/main/config/kubernetes/kubernetes-import";
 
 const JWKS =
   '{"keys":[{"kty":"EC","crv":"P-256","kid":"k1","alg":"ES256","use":"sig","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}';
@@ -271,13 +274,34 @@ ${pem
       'target "fetcher" selects Services by label, which exist only in the cluster: add a target with the server\'s URL (or its command) here',
       "spec.traffic.rateLimit is not carried over by Gatehouse",
       "the JWKS is served by Service keycloak, which has no address on this machine: http://keycloak.ns.svc.cluster.local:8080/realms/master/protocol/openid-connect/certs was written in its place; replace it with a URL this machine can reach (kubectl port-forward) or a file",
-      "GRPCRoute is not imported by Gatehouse: it reads Gateway, HTTPRoute, AgentgatewayBackend, AgentgatewayPolicy and GlooTrafficPolicy",
+      "gateway.networking.k8s.io/v1 GRPCRoute is not imported by Gatehouse: it reads Gateway (gateway.networking.k8s.io), HTTPRoute (gateway.networking.k8s.io), AgentgatewayBackend (agentgateway.dev), AgentgatewayPolicy (agentgateway.dev), GlooTrafficPolicy (gloo.solo.io)",
     ]);
     // A TODO stands above the place it is about, with where it came from.
     expect(text).toMatch(
       /# TODO: target "fetcher" selects Services by label.*\(set\.yaml:\d+:\d+ spec\.mcp\.targets\[1\]\.selector\)\n\s+mcp:/,
     );
     expect(text).toContain("# Note: Service/fetcher has no meaning on this machine: skipped");
+  });
+
+  it("reads kinds by their API group: an Istio Gateway is not a Gateway API one", () => {
+    const istio =
+      "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: proxy, namespace: ns}\nspec: {}\n";
+    const { imported } = importSet(istio, BACKEND, route("mcp", "/mcp"));
+    expect(todos(imported)[0]).toMatch(
+      /^networking\.istio\.io\/v1 Gateway is not imported by Gatehouse/,
+    );
+  });
+
+  it("writes the TODOs of a backend left out in the header, not above the next backend", () => {
+    const unusable = BACKEND.replace("tools", "cluster-only").replace(
+      "static: {host: 127.0.0.1, port: 9000}",
+      "selector: {services: {matchLabels: {app: x}}}",
+    );
+    const { text } = importSet(GATEWAY, unusable, BACKEND, route("mcp", "/mcp"));
+    const [header] = text.split("\ngateways:");
+    expect(header).toContain('# TODO: target "search" selects Services by label');
+    expect(header).toContain("# TODO: no target of this backend can be served here");
+    expect(text.split("\nbackends:")[1]).not.toContain("TODO");
   });
 
   it("refuses to serve resources that do not import completely, listing each place", () => {

@@ -15,7 +15,10 @@ import { parseDuration } from "../../src/main/config/duration";
 import { parseConfig, type LoadedConfig } from "../../src/main/config/load";
 import type { GatewayConfig, PolicyLayer } from "../../src/main/config/model";
 import { exportKubernetes, writeExport } from "../../src/main/config/kubernetes/kubernetes-export";
-import { importKubernetes, writeImportedConfig } from "../../src/main/config/kubernetes/kubernetes-import";
+import {
+  importKubernetes,
+  writeImportedConfig,
+} from "../../src/main/config/kubernetes/kubernetes-import";
 import { validateResources } from "./validate-resource";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

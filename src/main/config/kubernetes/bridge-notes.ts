@@ -86,6 +86,17 @@ export class BridgeNotes {
     }
   }
 
+  /**
+   * The output at `output` is left out after all: notes that were to stand there go to the
+   * header, rather than above whatever takes its place.
+   */
+  leftOut(output: OutputPath): void {
+    const prefix = formatPath(output);
+    for (const note of this.notes) {
+      if (note.outputPath && formatPath(note.outputPath).startsWith(prefix)) delete note.outputPath;
+    }
+  }
+
   /** Remembers that the output at `output` was made from `path` in `resource`. */
   madeFrom(output: OutputPath, resource: Locatable, path: readonly PropertyKey[]): void {
     this.origins.push({ output: formatPath(output), at: resource.locate(path, "") });

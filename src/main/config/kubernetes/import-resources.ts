@@ -42,7 +42,16 @@ const CLUSTER_ONLY_KINDS = new Set([
   "ReferenceGrant",
 ]);
 
-type Readers = Record<string, (resource: Resource) => void>;
+/** The API group of each kind read: an Istio `Gateway` is not a Gateway API one. */
+const GROUPS: Record<string, string> = {
+  Gateway: "gateway.networking.k8s.io",
+  HTTPRoute: "gateway.networking.k8s.io",
+  AgentgatewayBackend: "agentgateway.dev",
+  AgentgatewayPolicy: "agentgateway.dev",
+  GlooTrafficPolicy: "gloo.solo.io",
+};
+
+type Readers = Record<keyof typeof GROUPS, (resource: Resource) => void>;
 
 /** A Gateway's listeners on one port: one local gateway. */
 interface LocalGateway {
@@ -84,14 +93,15 @@ export function importResources(
     AgentgatewayBackend: (r) => {
       const output = ["backends", backends.size];
       const backend = readAgentgatewayBackend(r, notes, output);
+      if (!backend) return notes.leftOut(output);
       notes.madeFrom(output, r, ["spec"]);
-      if (backend) backends.set(key(r), backend);
+      backends.set(key(r), backend);
     },
     AgentgatewayPolicy: (r) => policies.push(readAgentgatewayPolicy(r, notes)),
     GlooTrafficPolicy: (r) => policies.push(readGlooTrafficPolicy(r, notes)),
   };
   for (const resource of resources) {
-    const read = readers[resource.kind];
+    const read = GROUPS[resource.kind] === group(resource) ? readers[resource.kind] : undefined;
     if (read) read(resource);
     else if (CLUSTER_ONLY_KINDS.has(resource.kind))
       notes.info(resource, [], `${resource.label} has no meaning on this machine: skipped`);
@@ -99,7 +109,11 @@ export function importResources(
       notes.todo(
         resource,
         [],
-        `${resource.kind} is not imported by Gatehouse: it reads Gateway, HTTPRoute, AgentgatewayBackend, AgentgatewayPolicy and GlooTrafficPolicy`,
+        `${resource.apiVersion} ${resource.kind} is not imported by Gatehouse: it reads ${Object.entries(
+          GROUPS,
+        )
+          .map(([kind, apiGroup]) => `${kind} (${apiGroup})`)
+          .join(", ")}`,
       );
   }
 
@@ -123,6 +137,12 @@ export function importResources(
     ...(backends.size ? { backends: [...backends.values()] } : {}),
   };
   return { config, notes: notes.notes, originOf: (path) => notes.originOf(path) };
+}
+
+/** The group of `group/version`; the core group (`v1`) has none. */
+function group(resource: Resource): string {
+  const slash = resource.apiVersion.indexOf("/");
+  return slash < 0 ? "" : resource.apiVersion.slice(0, slash);
 }
 
 function key(resource: { namespace: string; name: string }): string {
