@@ -48,12 +48,12 @@ export interface EnvelopeProblem {
 
 /**
  * Whether a request without a session is a 2026-07-28 one: it says so in its `_meta`, or its
- * `MCP-Protocol-Version` header names a revision that is not older. An `initialize` never is
- * (that revision has none): a client opening a session may name any older revision in the
- * header, as the MCP Inspector does with `2024-11-05` in agentgateway's guides.
+ * `MCP-Protocol-Version` header names a revision that is not older. A 2025 client without a
+ * session sends neither, or an older revision: the MCP Inspector opens its session with
+ * `2024-11-05` in the header in agentgateway's guides. (A 2026 `initialize` is stateless, and
+ * answered 404 as a method that revision removed.)
  */
 export function isStateless(headers: IncomingHttpHeaders, message: RpcMessage): boolean {
-  if (message.method === "initialize") return false;
   const meta = message.params?._meta as Record<string, unknown> | undefined;
   if (meta?.[META.protocolVersion] !== undefined) return true;
   const version = headerValue(headers, "mcp-protocol-version");
