@@ -9,60 +9,28 @@ import { UiBackend } from "../../src/main/app/ui-backend";
 import { createDispatcher, type Dispatch } from "../../src/main/app/ui-dispatch";
 import type { KubernetesExportResult, KubernetesImportResult } from "../../src/shared/ui-api";
 import { testIssuer } from "../auth/issuer";
+import {
+  agentgatewayJwtPolicy,
+  httpRouteResource,
+  mcpBackendResource,
+  resourceSet,
+} from "../kubernetes/guide-resources";
 import { freePort } from "../relay/harness";
 
 /** A route with a JWT policy, its backend with one target the import can carry and one it cannot. */
-const RESOURCES = `apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: tools
-spec:
-  mcp:
-    targets:
-      - name: everything
-        static:
-          host: 127.0.0.1
-          port: 3999
-          path: /mcp
-      - name: in-cluster
-        selector:
-          matchLabels:
-            app: mcp
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: tools-route
-spec:
-  parentRefs:
-    - name: agentgateway-proxy
-  rules:
-    - matches:
-        - path:
-            type: PathPrefix
-            value: /tools
-      backendRefs:
-        - name: tools
-          group: agentgateway.dev
-          kind: AgentgatewayBackend
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayPolicy
-metadata:
-  name: jwt
-spec:
-  targetRefs:
-    - group: gateway.networking.k8s.io
-      kind: HTTPRoute
-      name: tools-route
-  traffic:
-    jwtAuthentication:
-      mode: Strict
-      providers:
-        - issuer: example.com
-          jwks:
-            inline: '{"keys":[]}'
-`;
+const RESOURCES = resourceSet(
+  mcpBackendResource({
+    name: "tools",
+    url: new URL("http://127.0.0.1:3999/mcp"),
+    clusterOnlyTarget: "in-cluster",
+  }),
+  httpRouteResource({ name: "tools-route", path: "/tools", backend: "tools" }),
+  agentgatewayJwtPolicy({
+    target: { kind: "HTTPRoute", name: "tools-route" },
+    issuer: "example.com",
+    jwks: '{"keys":[]}',
+  }),
+);
 
 const served = (port: number, jwks: string) => `mcp:
   port: ${port}

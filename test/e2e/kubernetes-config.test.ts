@@ -1,10 +1,17 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testIssuer, type TestIssuer } from "../auth/issuer";
 import { freePort, killAll } from "../cli/helpers";
+import {
+  agentgatewayJwtPolicy,
+  gatewayResource,
+  httpRouteResource,
+  mcpBackendResource,
+  resourceSet,
+} from "../kubernetes/guide-resources";
 import { postInitialize, startEverythingHttp } from "../relay/harness";
 import {
   chromiumReason,
@@ -12,7 +19,6 @@ import {
   navigate,
   openWebUi,
   screenshot,
-  SCREENSHOTS,
   startWebGateway,
   UI_WAIT_MS,
 } from "./web-harness";
@@ -23,72 +29,17 @@ import {
  * /tools, and a JWT policy on the route.
  */
 function resources(port: number, upstream: URL, jwks: string): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: agentgateway-proxy
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: ${port}
-      protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: tools
-spec:
-  mcp:
-    targets:
-      - name: everything
-        static:
-          host: ${upstream.hostname}
-          port: ${upstream.port}
-          path: ${upstream.pathname}
-      - name: in-cluster
-        selector:
-          matchLabels:
-            app: mcp
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: tools
-spec:
-  parentRefs:
-    - name: agentgateway-proxy
-  rules:
-    - matches:
-        - path:
-            type: PathPrefix
-            value: /tools
-      backendRefs:
-        - name: tools
-          group: agentgateway.dev
-          kind: AgentgatewayBackend
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayPolicy
-metadata:
-  name: jwt
-spec:
-  targetRefs:
-    - group: gateway.networking.k8s.io
-      kind: HTTPRoute
-      name: tools
-  traffic:
-    jwtAuthentication:
-      mode: Strict
-      providers:
-        - issuer: k8s.example
-          jwks:
-            inline: '${jwks}'
-`;
+  return resourceSet(
+    gatewayResource(port),
+    mcpBackendResource({ name: "tools", url: upstream, clusterOnlyTarget: "in-cluster" }),
+    httpRouteResource({ name: "tools", path: "/tools", backend: "tools" }),
+    agentgatewayJwtPolicy({
+      target: { kind: "HTTPRoute", name: "tools" },
+      issuer: "k8s.example",
+      jwks,
+    }),
+  );
 }
-
-/** Where the screenshots of this flow are kept for review, besides test-results. */
-const REVIEW_SHOTS = "/tmp/ui-shots";
 
 /**
  * The Config page's Kubernetes bridge in a real browser against the built gateway: import a
@@ -107,11 +58,7 @@ describe.skipIf(chromiumReason)(
     let resourcesPath: string;
     let importedPort: number;
 
-    const shot = async (name: string) => {
-      await screenshot(page, name);
-      mkdirSync(REVIEW_SHOTS, { recursive: true });
-      copyFileSync(join(SCREENSHOTS, `${name}.png`), join(REVIEW_SHOTS, `${name}.png`));
-    };
+    const shot = (name: string) => screenshot(page, name);
 
     beforeAll(async () => {
       dataDir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-k8s-"));

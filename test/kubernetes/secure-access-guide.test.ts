@@ -14,6 +14,14 @@ import {
   type Running,
 } from "../cli/helpers";
 import { startEverythingHttp } from "../relay/harness";
+import {
+  agentgatewayJwtPolicy,
+  gatewayResource,
+  glooJwtPolicy,
+  httpRouteResource,
+  mcpBackendResource,
+  resourceSet,
+} from "./guide-resources";
 
 /**
  * agentgateway's "Secure access to MCP servers" guide, with its Kubernetes resources served
@@ -23,110 +31,10 @@ import { startEverythingHttp } from "../relay/harness";
  * minted here with a key of our own.
  */
 const POLICY_FORMS = {
-  AgentgatewayPolicy: (jwks: string, rule?: string) => `
-apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayPolicy
-metadata:
-  name: jwt
-  namespace: agentgateway-system
-spec:
-  targetRefs:
-    - group: gateway.networking.k8s.io
-      kind: Gateway
-      name: agentgateway-proxy
-  traffic:
-    jwtAuthentication:
-      mode: Strict
-      providers:
-        - issuer: solo.io
-          jwks:
-            inline: '${jwks}'
-${
-  rule
-    ? `    authorization:
-      action: Allow
-      policy:
-        matchExpressions:
-          - '${rule}'`
-    : ""
-}`,
-  GlooTrafficPolicy: (jwks: string, rule?: string) => `
-apiVersion: gloo.solo.io/v1alpha1
-kind: GlooTrafficPolicy
-metadata:
-  name: jwt
-  namespace: agentgateway-system
-spec:
-  targetRefs:
-    - group: gateway.networking.k8s.io
-      kind: Gateway
-      name: agentgateway-proxy
-  glooJWT:
-    beforeExtAuth:
-      providers:
-        selfminted:
-          issuer: solo.io
-          jwks:
-            local:
-              key: '${jwks}'
-${
-  rule
-    ? `  rbac:
-    policy:
-      matchExpressions:
-        - '${rule}'`
-    : ""
-}`,
+  AgentgatewayPolicy: agentgatewayJwtPolicy,
+  GlooTrafficPolicy: glooJwtPolicy,
 };
-
-function guideResources(port: number, upstreamPort: number, policy: string): string {
-  return `apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata:
-  name: agentgateway-proxy
-  namespace: agentgateway-system
-spec:
-  gatewayClassName: agentgateway
-  listeners:
-    - name: http
-      port: ${port}
-      protocol: HTTP
----
-apiVersion: agentgateway.dev/v1alpha1
-kind: AgentgatewayBackend
-metadata:
-  name: github-mcp-backend
-  namespace: agentgateway-system
-spec:
-  mcp:
-    targets:
-      - name: mcp-target
-        static:
-          host: 127.0.0.1
-          port: ${upstreamPort}
-          path: /mcp
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: mcp-github
-  namespace: agentgateway-system
-spec:
-  parentRefs:
-    - name: agentgateway-proxy
-      namespace: agentgateway-system
-  rules:
-    - matches:
-        - path:
-            type: PathPrefix
-            value: /mcp-github
-      backendRefs:
-        - name: github-mcp-backend
-          group: agentgateway.dev
-          kind: AgentgatewayBackend
----${policy}
-`;
-}
+const NAMESPACE = "agentgateway-system";
 
 describe.each(Object.keys(POLICY_FORMS) as (keyof typeof POLICY_FORMS)[])(
   "the Secure access to MCP servers guide, served from its resources (%s)",
@@ -136,13 +44,29 @@ describe.each(Object.keys(POLICY_FORMS) as (keyof typeof POLICY_FORMS)[])(
     let gatehouse: Running;
     let file: string;
     let port: number;
-    let upstreamPort: number;
+    let upstreamUrl: URL;
     let alice: string;
     let bob: string;
     const clients: Client[] = [];
 
     const write = (rule?: string) =>
-      guideResources(port, upstreamPort, POLICY_FORMS[form](JSON.stringify(issuer.jwks), rule));
+      resourceSet(
+        gatewayResource(port, NAMESPACE),
+        mcpBackendResource({ name: "github-mcp-backend", url: upstreamUrl, namespace: NAMESPACE }),
+        httpRouteResource({
+          name: "mcp-github",
+          path: "/mcp-github",
+          backend: "github-mcp-backend",
+          namespace: NAMESPACE,
+        }),
+        POLICY_FORMS[form]({
+          target: { kind: "Gateway" },
+          issuer: "solo.io",
+          jwks: JSON.stringify(issuer.jwks),
+          rule,
+          namespace: NAMESPACE,
+        }),
+      );
 
     beforeAll(async () => {
       issuer = await testIssuer("solo.io", "RS256", "5891645032159894383");
@@ -150,7 +74,7 @@ describe.each(Object.keys(POLICY_FORMS) as (keyof typeof POLICY_FORMS)[])(
       alice = await issuer.sign({ sub: "alice", nbf });
       bob = await issuer.sign({ sub: "bob", nbf });
       upstream = await startEverythingHttp("streamableHttp");
-      upstreamPort = Number(new URL(upstream.url).port);
+      upstreamUrl = new URL(upstream.url);
       port = await freePort();
       file = writeTemp("guide.yaml", write());
       gatehouse = start(["-f", file]);
