@@ -181,17 +181,9 @@ function readJwtAuthentication(
     );
     return undefined;
   }
-  const providers = list(jwt.providers).flatMap((provider, i) => {
-    const at = [...path, "providers", i];
-    const p = record(provider);
-    notes.unread(resource, at, p, ["issuer", "audiences", "jwks"]);
-    const jwks = readJwks(resource, [...at, "jwks"], record(p.jwks), notes);
-    if (typeof p.issuer !== "string" || !jwks) {
-      if (typeof p.issuer !== "string") notes.todo(resource, at, "a provider needs an issuer");
-      return [];
-    }
-    return [{ issuer: p.issuer, ...audiences(p.audiences), jwks }];
-  });
+  const providers = list(jwt.providers).flatMap((provider, i) =>
+    readProvider(resource, [...path, "providers", i], provider, readJwks, notes),
+  );
   return jwtAuthOf(mode, providers, resource, path, notes);
 }
 
@@ -213,18 +205,36 @@ function readGlooJwt(
     );
     return undefined;
   }
-  const providers = Object.entries(record(stage.providers)).flatMap(([name, provider]) => {
-    const at = [...path, "providers", name];
-    const p = record(provider);
-    notes.unread(resource, at, p, ["issuer", "audiences", "jwks"]);
-    const jwks = readGlooJwks(resource, [...at, "jwks"], record(p.jwks), notes);
-    if (typeof p.issuer !== "string" || !jwks) {
-      if (typeof p.issuer !== "string") notes.todo(resource, at, "a provider needs an issuer");
-      return [];
-    }
-    return [{ issuer: p.issuer, ...audiences(p.audiences), jwks }];
-  });
+  const providers = Object.entries(record(stage.providers)).flatMap(([name, provider]) =>
+    readProvider(resource, [...path, "providers", name], provider, readGlooJwks, notes),
+  );
   return jwtAuthOf(mode, providers, resource, path, notes);
+}
+
+/** Where a provider's keys are, in the form of its kind of policy. */
+type JwksReader = (
+  resource: Resource,
+  path: PropertyKey[],
+  jwks: Record<string, unknown>,
+  notes: BridgeNotes,
+) => unknown;
+
+/** `{issuer, audiences, jwks}`, the same in both kinds of policy but for the keys' form. */
+function readProvider(
+  resource: Resource,
+  path: PropertyKey[],
+  value: unknown,
+  readKeys: JwksReader,
+  notes: BridgeNotes,
+): Record<string, unknown>[] {
+  const provider = record(value);
+  notes.unread(resource, path, provider, ["issuer", "audiences", "jwks"]);
+  const jwks = readKeys(resource, [...path, "jwks"], record(provider.jwks), notes);
+  if (typeof provider.issuer !== "string") {
+    notes.todo(resource, path, "a provider needs an issuer");
+    return [];
+  }
+  return jwks ? [{ issuer: provider.issuer, ...audiences(provider.audiences), jwks }] : [];
 }
 
 /** One provider in the flat form agentgateway's local docs write; several under `providers`. */
