@@ -177,7 +177,7 @@ export interface ClientSetup {
 // ---- Kubernetes ----------------------------------------------------------------------------
 
 /** What one import may carry: each file is read whole, so both are bounded before they are. */
-export const KUBERNETES_IMPORT_LIMITS = { files: 20, megabytesPerFile: 2 } as const;
+export const KUBERNETES_IMPORT_LIMITS = { files: 10, megabytesPerFile: 1 } as const;
 
 export interface KubernetesFile {
   /** The file's name, as the notes point into it. */

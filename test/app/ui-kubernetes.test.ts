@@ -130,18 +130,18 @@ describe("importKubernetes and exportKubernetes through the UI dispatcher", () =
     expect(yaml).toMatch(/kind: Gateway\nmetadata:\n {2}name: gatehouse\n/);
   });
 
-  it("refuses a file over 2 MB, too many files and a namespace that is not a DNS label, in words", async () => {
-    const big = { name: "huge.yaml", text: "#".repeat(3 * 1024 * 1024) };
+  it("refuses a file over 1 MB, too many files and a namespace that is not a DNS label, in words", async () => {
+    const big = { name: "huge.yaml", text: "#".repeat(2 * 1024 * 1024) };
     expect(await dispatch("importKubernetes", [[big], null])).toEqual({
       ok: false,
       error:
-        'invalid arguments to importKubernetes: argument 1 (0.text): "huge.yaml" is larger than 2 MB, the most one resource file may be',
+        'invalid arguments to importKubernetes: argument 1 (0.text): "huge.yaml" is larger than 1 MB, the most one resource file may be',
     });
-    const many = Array.from({ length: 21 }, (_, i) => ({ name: `${i}.yaml`, text: "" }));
+    const many = Array.from({ length: 11 }, (_, i) => ({ name: `${i}.yaml`, text: "" }));
     expect(await dispatch("importKubernetes", [many, null])).toEqual({
       ok: false,
       error:
-        "invalid arguments to importKubernetes: argument 1: at most 20 resource files can be imported at once",
+        "invalid arguments to importKubernetes: argument 1: at most 10 resource files can be imported at once",
     });
     expect(await dispatch("exportKubernetes", ["Team_A", null])).toEqual({
       ok: false,

@@ -3,10 +3,10 @@ import type { DispatchResult } from "../../shared/ui-bridge";
 import type { Dispatch } from "../app/ui-dispatch";
 
 /**
- * Above the largest argument list (20 Kubernetes resource files of 2 MiB each, which the
+ * Above the largest argument list (10 Kubernetes resource files of 1 MiB each, which the
  * dispatcher then checks one by one), with room for the JSON escaping of YAML text.
  */
-const MAX_BODY_BYTES = 48 * 1024 * 1024;
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * `POST /api/call` with `{ method, args }`: the dispatcher validates and runs it, and its
