@@ -27,7 +27,7 @@ export async function importResources(
   const imported = importKubernetes(sources, { port: portOption(options.port) });
   const text = writeImportedConfig(imported, sources);
   await output(text, options);
-  return summarize(imported.notes, options.out ?? "the config", "gatehouse check -f");
+  return summarize(imported.notes, "the config", options.out, "gatehouse check -f");
 }
 
 /** `gatehouse export k8s [-f config.yaml]`: the config as agentgateway Kubernetes resources. */
@@ -46,7 +46,8 @@ export async function exportResources(
   await output(writeExport(exported, loaded.file), options);
   return summarize(
     exported.notes,
-    options.out ?? "the resources",
+    "the resources",
+    options.out,
     "kubectl apply --dry-run=client -f",
   );
 }
@@ -98,12 +99,21 @@ async function output(text: string, options: Options): Promise<void> {
   await writeFile(file, text);
 }
 
-/** On standard error, so that the output itself can be piped: what was written, and the TODOs. */
-function summarize(notes: BridgeNote[], written: string, checkWith: string): number {
+/**
+ * On standard error, so that the output itself can be piped: what was written, its TODOs, and
+ * how to check a file that was written.
+ */
+function summarize(
+  notes: BridgeNote[],
+  what: string,
+  file: string | undefined,
+  checkWith: string,
+): number {
   const todos = notes.filter((note) => note.todo);
   const lines = todos.map((note) => `  TODO: ${describeNote(note)}`);
   const count = `${todos.length} TODO${todos.length === 1 ? "" : "s"}`;
-  const next = written.startsWith("the ") ? "" : `; then ${checkWith} ${written}`;
+  const written = file ?? what;
+  const next = file ? `; then ${checkWith} ${file}` : "";
   print(
     todos.length
       ? `${written}: ${count}, each marked # TODO where it belongs${next}\n${lines.join("\n")}`

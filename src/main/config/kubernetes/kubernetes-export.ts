@@ -1,7 +1,6 @@
 import type { LoadedConfig } from "../load";
-import { describeNote } from "./bridge-notes";
 import { exportResources, type ExportOptions, type KubernetesExport } from "./export-resources";
-import { renderYaml } from "./render-yaml";
+import { renderWithNotes } from "./render-yaml";
 
 export type { ExportOptions, KubernetesExport };
 
@@ -18,12 +17,6 @@ export function exportKubernetes(
  * to know, and a `# TODO` above each place the config had something they do not carry.
  */
 export function writeExport(exported: KubernetesExport, file: string): string {
-  const header = [
-    `Exported by \`gatehouse export k8s\` from ${file}, for agentgateway on Kubernetes.`,
-    ...exported.notes.filter((note) => !note.todo).map((note) => `Note: ${describeNote(note)}`),
-  ];
-  const comments = exported.notes
-    .filter((note) => note.todo)
-    .map((note) => ({ at: note.outputPath, text: `TODO: ${describeNote(note)}` }));
-  return renderYaml(exported.resources, comments, header);
+  const headline = `Exported by \`gatehouse export k8s\` from ${file}, for agentgateway on Kubernetes.`;
+  return renderWithNotes(exported.resources, exported.notes, headline, (note) => note.outputPath);
 }

@@ -1,7 +1,6 @@
 import { ConfigError, type ConfigProblem } from "../problems";
-import { describeNote } from "./bridge-notes";
 import { importResources, type ImportOptions, type KubernetesImport } from "./import-resources";
-import { renderYaml } from "./render-yaml";
+import { renderWithNotes, renderYaml } from "./render-yaml";
 import { readResourceSet } from "./resource-set";
 
 export interface SourceFile {
@@ -25,17 +24,10 @@ export function writeImportedConfig(
   imported: KubernetesImport,
   files: readonly SourceFile[],
 ): string {
-  const header = [
-    `Imported by \`gatehouse import k8s\` from ${files.map((f) => f.file).join(", ")}.`,
-    ...imported.notes.filter((note) => !note.todo).map((note) => `Note: ${describeNote(note)}`),
-  ];
-  const comments = imported.notes
-    .filter((note) => note.todo)
-    .map((note) => ({
-      at: note.outputPath && [0, ...note.outputPath],
-      text: `TODO: ${describeNote(note)}`,
-    }));
-  return renderYaml([imported.config], comments, header);
+  const headline = `Imported by \`gatehouse import k8s\` from ${files.map((f) => f.file).join(", ")}.`;
+  return renderWithNotes([imported.config], imported.notes, headline, (note) =>
+    note.outputPath ? [0, ...note.outputPath] : undefined,
+  );
 }
 
 /** What serving a resource file directly needs: the config text, and the way back to the file. */

@@ -1,11 +1,32 @@
 import { Document, isMap, isScalar, type Node } from "yaml";
-import type { OutputPath } from "./bridge-notes";
+import { describeNote, type BridgeNote, type OutputPath } from "./bridge-notes";
 
 /** A comment to write above a place in the output. */
 export interface OutputComment {
   /** The document index, then the key path inside it; the header of the first when unset. */
   at?: OutputPath;
   text: string;
+}
+
+/**
+ * The output of an import or export as a file to keep: a headline and the notes that only
+ * inform at the top, and a `# TODO` above each place the input asked for something the output
+ * does not do. `placeOf` gives where a note goes: its document index, then its key path.
+ */
+export function renderWithNotes(
+  documents: readonly unknown[],
+  notes: readonly BridgeNote[],
+  headline: string,
+  placeOf: (note: BridgeNote) => OutputPath | undefined,
+): string {
+  const header = [
+    headline,
+    ...notes.filter((note) => !note.todo).map((note) => `Note: ${describeNote(note)}`),
+  ];
+  const comments = notes
+    .filter((note) => note.todo)
+    .map((note) => ({ at: placeOf(note), text: `TODO: ${describeNote(note)}` }));
+  return renderYaml(documents, comments, header);
 }
 
 /**
