@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startAdminServer, type AdminServer } from "../../src/main/admin/admin-server";
-import { createDispatcher } from "../../src/main/app/ui-dispatch";
+import { createDispatcher } from "../../src/main/app/api/dispatch";
 import { fakeUiApi, STATUS } from "../electron/fake-ui-api";
 import { rawRequest as request } from "../raw-http";
 

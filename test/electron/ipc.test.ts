@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createDispatcher } from "../../src/main/app/ui-dispatch";
+import { createDispatcher } from "../../src/main/app/api/dispatch";
 import {
   forwardEvents,
   isAppPage,

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Dispatch } from "../app/ui-dispatch";
+import type { Dispatch } from "../app/api/dispatch";
 import { AdminAuth, refuseUnsignedIn } from "./admin-auth";
 import { answerApiCall } from "./api-call";
 import { streamEvents, type Subscribe } from "./event-stream";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { DispatchResult } from "../../shared/ui-bridge";
-import type { Dispatch } from "../app/ui-dispatch";
+import type { Dispatch } from "../app/api/dispatch";
 
 /**
  * Above the largest argument list (10 Kubernetes resource files of 1 MiB each, which the

@@ -1,6 +1,6 @@
 import type { UiEvent } from "../../shared/ui-api";
 import { UI_CALL_CHANNEL, UI_EVENT_CHANNEL, type DispatchResult } from "../../shared/ui-bridge";
-import type { Dispatch } from "../app/ui-dispatch";
+import type { Dispatch } from "../app/api/dispatch";
 
 /** The part of Electron's ipcMain this module uses, so tests can run it under plain Node. */
 export interface IpcMainLike {

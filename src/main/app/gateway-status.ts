@@ -1,8 +1,8 @@
 import type { TargetSpec } from "../config/model";
 import type { GatewayStatus, TargetStatus } from "../../shared/ui-api";
 import type { GatehouseService } from "./service";
-import { listenerUrl, routeEndpoint } from "./ui-endpoints";
-import type { TargetStates } from "./ui-target-states";
+import { listenerUrl, routeEndpoint } from "./endpoints";
+import type { TargetStates } from "./target-states";
 
 /** The gateway as the status page shows it: the loaded config, with what has been seen live. */
 export function gatewayStatus(

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { LocalIssuer } from "../../src/main/app/local-issuer";
 import { GatehouseService } from "../../src/main/app/service";
-import { UiBackend } from "../../src/main/app/ui-backend";
-import { createDispatcher, type Dispatch } from "../../src/main/app/ui-dispatch";
+import { UiBackend } from "../../src/main/app/api/ui-backend";
+import { createDispatcher, type Dispatch } from "../../src/main/app/api/dispatch";
 import type { KubernetesExportResult, KubernetesImportResult } from "../../src/shared/ui-api";
 import { testIssuer } from "../auth/issuer";
 import {

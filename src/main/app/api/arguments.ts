@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { KUBERNETES_IMPORT_LIMITS, type UiMethod } from "../../shared/ui-api";
+import { KUBERNETES_IMPORT_LIMITS, type UiMethod } from "../../../shared/ui-api";
 
 // Bounds on what a caller may send: generous for real use, small enough that a hostile page or
 // a confused renderer cannot make main hold megabytes per call.

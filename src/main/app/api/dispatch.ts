@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { UI_METHODS, type UiApi, type UiMethod } from "../../shared/ui-api";
-import type { DispatchResult } from "../../shared/ui-bridge";
-import { UI_ARGUMENTS } from "./ui-arguments";
+import { UI_METHODS, type UiApi, type UiMethod } from "../../../shared/ui-api";
+import type { DispatchResult } from "../../../shared/ui-bridge";
+import { UI_ARGUMENTS } from "./arguments";
 
 export type { DispatchResult };
 export type Dispatch = (method: unknown, args: unknown) => Promise<DispatchResult>;

@@ -1,4 +1,4 @@
-import type { GatewayEvent } from "../../shared/log-event";
+import type { GatewayEvent } from "../../../shared/log-event";
 import type {
   AccessMatrix,
   ApplyResult,
@@ -21,23 +21,23 @@ import type {
   ToolCallOutcome,
   UiApi,
   UiEvent,
-} from "../../shared/ui-api";
-import type { LoadedConfig } from "../config/load";
-import { ConfigError, type ConfigProblem } from "../config/problems";
-import type { Identity } from "../keystore/identities";
-import { KeystoreError } from "../keystore/keystore-error";
-import { inspectToken } from "./inspect-token";
-import type { LocalIssuer } from "./local-issuer";
-import type { GatehouseService } from "./service";
-import { accessMatrix } from "./ui-access-matrix";
-import { clientSetup } from "./ui-client-setup";
-import { DenialFile } from "./ui-denial-file";
-import { firstRoute, routeEndpoint } from "./ui-endpoints";
-import { exportServedConfig, importKubernetesFiles } from "./ui-kubernetes";
-import { Playground } from "./ui-playground";
-import { RequestLog } from "./ui-request-log";
-import { gatewayStatus } from "./ui-status";
-import { TargetStates } from "./ui-target-states";
+} from "../../../shared/ui-api";
+import type { LoadedConfig } from "../../config/load";
+import { ConfigError, type ConfigProblem } from "../../config/problems";
+import type { Identity } from "../../keystore/identities";
+import { KeystoreError } from "../../keystore/keystore-error";
+import { inspectToken } from "../inspect-token";
+import type { LocalIssuer } from "../local-issuer";
+import type { GatehouseService } from "../service";
+import { accessMatrix } from "../access-matrix";
+import { clientSetup } from "../client-setup";
+import { DenialFile } from "../denial-log";
+import { firstRoute, routeEndpoint } from "../endpoints";
+import { exportServedConfig, importKubernetesFiles } from "../kubernetes-bridge";
+import { Playground } from "../playground";
+import { RequestLog } from "../request-log";
+import { gatewayStatus } from "../gateway-status";
+import { TargetStates } from "../target-states";
 
 export interface UiBackendOptions {
   service: GatehouseService;
