@@ -1,13 +1,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { app, dialog, ipcMain } from "electron";
-import { resolveConfigPath } from "../app/initial-config";
-import { LocalIssuer } from "../app/local-issuer";
-import { GatehouseService } from "../app/service";
-import { UiBackend } from "../app/api/ui-backend";
-import { createDispatcher } from "../app/api/dispatch";
-import { killProcessGroup } from "../gateway/relay/stdio-transport";
-import { dataDir } from "../keystore/data-dir";
+import { createGatehouse } from "../app/gatehouse";
 import { confineWebContents } from "./harden";
 import { isAppPage, registerUiIpc } from "./ipc";
 import { DENIAL_LOG_ROUTE, mainWindow } from "./main-window";
@@ -29,14 +23,12 @@ if (!app.requestSingleInstanceLock()) {
     GATEHOUSE_NODE: process.execPath,
     GATEHOUSE_CLI: join(root, "out/main/cli.js"),
   };
-  const dir = dataDir(env);
   // As headless without -f: the config `gatehouse init` wrote, else the embedded default.
-  const service = new GatehouseService({ env, configPath: resolveConfigPath(undefined, dir) });
-  const backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env), dataDir: dir });
-  const subscribe = backend.subscribe.bind(backend);
+  const gatehouse = createGatehouse({ env });
+  const { subscribe } = gatehouse;
 
   confineWebContents(app);
-  registerUiIpc(ipcMain, createDispatcher(backend), isAppPage(pathToFileURL(indexPath).href));
+  registerUiIpc(ipcMain, gatehouse.dispatch, isAppPage(pathToFileURL(indexPath).href));
 
   let tray: ReturnType<typeof createTray> | undefined;
   const window = mainWindow({
@@ -52,26 +44,19 @@ if (!app.requestSingleInstanceLock()) {
   app.on("window-all-closed", () => undefined);
   quitAfterStopping(async () => {
     tray?.destroy();
-    await backend.close();
-    await service.stop();
-  });
-  // No orphans: if Electron exits without a clean stop, its stdio targets go with it, and so
-  // does whatever they started (each leads its process group).
-  process.on("exit", () => {
-    for (const pid of service.gateway.targetPids()) killProcessGroup(pid, "SIGTERM");
+    await gatehouse.stop();
   });
 
   app.whenReady().then(async () => {
     try {
-      await service.start();
-      await backend.start();
+      await gatehouse.start();
     } catch (error) {
       dialog.showErrorBox("Gatehouse cannot start", (error as Error).message);
       app.quit();
       return;
     }
     tray = createTray({
-      api: backend,
+      api: gatehouse.api,
       subscribe,
       isWindowOpen: window.isOpen,
       openWindow: () => window.show(),
