@@ -213,7 +213,9 @@ export type LogEntry = RequestEvent & { id: number; denied: boolean };
 export type UiEvent =
   | { type: "request"; entry: LogEntry }
   | { type: "notice"; event: Extract<GatewayEvent, { kind: "notice" }> }
-  | { type: "status"; status: GatewayStatus };
+  | { type: "status"; status: GatewayStatus }
+  /** An identity was saved or removed: lists of identities (the tray's tokens) are stale. */
+  | { type: "identities-changed" };
 
 // ---- the API -------------------------------------------------------------------------------
 

@@ -95,7 +95,7 @@ export class UiBackend implements UiApi {
     await this.denials.flushed();
   }
 
-  /** Live events for the window: requests, notices, and the status whenever it changes. */
+  /** Live events for the window: requests, notices, the status whenever it changes, and identity edits. */
   subscribe(listener: (event: UiEvent) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -182,6 +182,7 @@ export class UiBackend implements UiApi {
   async saveIdentity(identity: IdentitySummary): Promise<IdentitySummary> {
     const { identities } = await this.issuer();
     await identities.save(identity);
+    this.publish({ type: "identities-changed" });
     return identities.get(identity.name) as Identity; // just saved
   }
 
@@ -189,6 +190,7 @@ export class UiBackend implements UiApi {
     if (!(await (await this.issuer()).identities.remove(name))) {
       throw new KeystoreError(`no identity "${name}"`);
     }
+    this.publish({ type: "identities-changed" });
   }
 
   async mintToken(
