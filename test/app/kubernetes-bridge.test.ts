@@ -3,10 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
-import { LocalIssuer } from "../../src/main/app/local-issuer";
-import { GatehouseService } from "../../src/main/app/service";
-import { UiBackend } from "../../src/main/app/api/ui-backend";
-import { createDispatcher, type Dispatch } from "../../src/main/app/api/dispatch";
+import type { Dispatch } from "../../src/main/app/api/dispatch";
+import { createGatehouse, type Gatehouse } from "../../src/main/app/gatehouse";
 import type { KubernetesExportResult, KubernetesImportResult } from "../../src/shared/ui-api";
 import { testIssuer } from "../auth/issuer";
 import {
@@ -51,8 +49,7 @@ const served = (port: number, jwks: string) => `mcp:
 
 describe("importKubernetes and exportKubernetes through the UI dispatcher", () => {
   let dir: string;
-  let service: GatehouseService;
-  let backend: UiBackend;
+  let gatehouse: Gatehouse;
   let dispatch: Dispatch;
   const env = () => ({
     ...process.env,
@@ -66,15 +63,12 @@ describe("importKubernetes and exportKubernetes through the UI dispatcher", () =
     const file = join(dir, "config.yaml");
     const { jwks } = await testIssuer("issuer.example");
     await writeFile(file, served(await freePort(), JSON.stringify(jwks)));
-    service = new GatehouseService({ configPath: file, env: env() });
-    await service.start();
-    backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env()), dataDir: dir });
-    await backend.start();
-    dispatch = createDispatcher(backend);
+    gatehouse = createGatehouse({ configPath: file, env: env() });
+    await gatehouse.start();
+    dispatch = gatehouse.dispatch;
   });
   afterAll(async () => {
-    await backend?.close();
-    await service?.stop();
+    await gatehouse?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -119,7 +113,7 @@ describe("importKubernetes and exportKubernetes through the UI dispatcher", () =
     expect(yaml).toMatch(/kind: Gateway\nmetadata:\n {2}name: edge\n/);
     expect(yaml).toContain("value: $K8S_EXPORT_SECRET");
     expect(yaml).not.toContain("secret-from-the-environment");
-    expect(notes.every((note) => note.where.startsWith(`${service.configPath}:`))).toBe(true);
+    expect(notes.every((note) => note.where.startsWith(`${gatehouse.source}:`))).toBe(true);
   });
 
   it("exports with the defaults when no namespace or gateway is given", async () => {
