@@ -6,6 +6,18 @@
  */
 import type { GatewayEvent, RequestEvent } from "./log-event";
 
+/**
+ * The keystore's types, which the UI shows as they are: defined with their domain and named
+ * here as the UI knows them.
+ */
+import type {
+  Identity as IdentitySummary,
+  KeyAlgorithm as KeyAlgorithmName,
+  KeyInfo as KeySummary,
+} from "../main/keystore/keystore-types";
+
+export type { IdentitySummary, KeyAlgorithmName, KeySummary };
+
 // ---- gateway status ------------------------------------------------------------------------
 
 export type TargetState = "idle" | "starting" | "up" | "failed";
@@ -74,29 +86,6 @@ export type ApplyResult =
   | { applied: false; problems: ConfigProblemInfo[]; message: string };
 
 // ---- keystore, identities, tokens ----------------------------------------------------------
-
-export type KeyAlgorithmName = "RS256" | "ES256" | "EdDSA";
-
-export interface KeySummary {
-  /** The RFC 7638 thumbprint (SHA-256) of the public key; an imported JWK keeps its own kid. */
-  kid: string;
-  alg: KeyAlgorithmName;
-  /** RSA modulus length. */
-  bits?: number;
-  label: string;
-  /** ISO timestamp of when the key entered the keystore. */
-  created: string;
-  state: "active" | "retired";
-  /** False for an imported public key (a real issuer's): it only verifies. */
-  canSign: boolean;
-}
-
-export interface IdentitySummary {
-  name: string;
-  claims: Record<string, unknown>;
-  issuer?: string;
-  audience?: string | string[];
-}
 
 export interface MintedToken {
   token: string;

@@ -3,11 +3,9 @@ import { checkClaims, isAudience } from "./claims";
 import { withFileLock } from "./file-lock";
 import { isJsonObject, readJsonFile, writeJsonFile } from "./json-file";
 import { KeystoreError } from "./keystore-error";
-import type { IdentitySummary } from "../../shared/ui-api";
+import type { Identity } from "./keystore-types";
 
-/** A saved caller to mint tokens for: its claims, and optionally its own issuer and audience. */
-/** A saved caller: a name and the claims its tokens carry. */
-export type Identity = IdentitySummary;
+export type { Identity };
 
 /** Safe in a command line and a file name, and easy to type. */
 const IDENTITY_NAME = /^[A-Za-z0-9._-]{1,100}$/;

@@ -2,9 +2,9 @@ import { createPublicKey, generateKeyPair, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { calculateJwkThumbprint, type JWK } from "jose";
 import { KeystoreError } from "./keystore-error";
-import type { KeyAlgorithmName } from "../../shared/ui-api";
+import type { KeyAlgorithm } from "./keystore-types";
 
-export type KeyAlgorithm = KeyAlgorithmName;
+export type { KeyAlgorithm };
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ["RS256", "ES256", "EdDSA"];
 export const RSA_KEY_SIZES = [2048, 3072] as const;
 const MIN_RSA_BITS = 2048;

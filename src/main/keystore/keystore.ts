@@ -10,12 +10,9 @@ import {
 } from "./key-material";
 import { KeystoreError, missingSecretMessage } from "./keystore-error";
 import type { SecretStore } from "./secret-store";
-import type { KeySummary } from "../../shared/ui-api";
+import type { KeyInfo } from "./keystore-types";
 
-export type { KeyAlgorithm } from "./key-material";
-
-/** What the keystore knows of a key: public facts only, the same shape the UI shows. */
-export type KeyInfo = KeySummary;
+export type { KeyAlgorithm, KeyInfo } from "./keystore-types";
 
 /** Long enough that a prefix typed by hand names the key the user means. */
 const MIN_KID_PREFIX = 6;
