@@ -33,6 +33,8 @@ export interface Gatehouse {
   readonly bus: LogBus;
   /** What it serves, in words: the config file, or the embedded default. */
   readonly source: string;
+  /** Where keys, identities and the denial log are kept. */
+  readonly dataDir: string;
   /** The keystore's public keys, which the admin server publishes. */
   readonly jwksPath: string;
   /** The listeners' base URLs, once started. */
@@ -60,6 +62,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     subscribe: (listener) => backend.subscribe(listener),
     bus: service.bus,
     source: configPath ?? "the embedded default config",
+    dataDir,
     jwksPath: jwksPath(dataDir),
     urls: () => service.gateway.urls,
     async start() {

@@ -1,4 +1,4 @@
-import { LocalIssuer } from "../../app/local-issuer";
+import { createGatehouse } from "../../app/gatehouse";
 import type { Options } from "../options";
 import { print, printJson, table } from "../output";
 import { UsageError } from "../usage";
@@ -10,10 +10,11 @@ export async function identity(
   args: string[],
   options: Options,
 ): Promise<number> {
-  const { identities } = await LocalIssuer.open();
+  // The same API as the app's Tokens page; nothing is served.
+  const { api } = createGatehouse();
   switch (action) {
     case "list": {
-      const all = identities.list();
+      const all = await api.listIdentities();
       if (options.json) return printJson(all);
       if (all.length === 0)
         return print(
@@ -32,22 +33,22 @@ export async function identity(
       if (!name)
         throw new UsageError("identity add needs a name, e.g. gatehouse identity add alice");
       const claims = claimsFrom(options.claims, options.sub);
-      await identities.save({
+      const saved = await api.saveIdentity({
         name,
         claims,
         ...(options.issuer && { issuer: options.issuer }),
         ...(options.audience && { audience: options.audience }),
       });
-      const saved = identities.get(name);
       return options.json
         ? printJson(saved)
-        : print(`saved identity ${name}: ${JSON.stringify(saved?.claims)}`);
+        : print(`saved identity ${name}: ${JSON.stringify(saved.claims)}`);
     }
     case "remove": {
       const name = args[0];
       if (!name) throw new UsageError("identity remove needs a name");
-      if (!(await identities.remove(name)))
+      if (!(await api.listIdentities()).some((saved) => saved.name === name))
         throw new UsageError(`no identity "${name}" (see gatehouse identity list)`);
+      await api.removeIdentity(name);
       return print(`removed identity ${name}`);
     }
     default:

@@ -1,5 +1,5 @@
 import { writeInitialConfig } from "../../app/initial-config";
-import { LocalIssuer } from "../../app/local-issuer";
+import { createGatehouse } from "../../app/gatehouse";
 import type { Options } from "../options";
 import { print, printJson } from "../output";
 
@@ -8,10 +8,10 @@ import { print, printJson } from "../output";
  * none yet) and a config whose jwtAuth trusts exactly the keystore's keys.
  */
 export async function init(options: Options): Promise<number> {
-  const { keystore, dataDir } = await LocalIssuer.open();
-  const existing = keystore.list().find((key) => key.state === "active" && key.canSign);
-  const key = existing ?? (await keystore.create({ alg: "ES256", label: "gatehouse signing key" }));
-  const config = await writeInitialConfig(dataDir, keystore.jwksPath, Boolean(options.force));
+  const { api, dataDir, jwksPath } = createGatehouse();
+  const existing = (await api.listKeys()).find((key) => key.state === "active" && key.canSign);
+  const key = existing ?? (await api.createKey("ES256", null, "gatehouse signing key"));
+  const config = await writeInitialConfig(dataDir, jwksPath, Boolean(options.force));
   if (options.json) return printJson({ config, key });
   return print(
     [
