@@ -1,12 +1,14 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import type { RouteVerdict, TokenInspection } from "../../shared/ui-api";
+import type { TokenInspection } from "../../shared/ui-api";
 import { jwtAuth } from "../gateway/policies/jwt-auth";
 import { mcpAuthentication } from "../gateway/policies/mcp-authentication";
-import type { CompiledRoute, Runtime } from "../gateway/runtime";
+import { explainAccess } from "../gateway/explain-access";
+import type { CompiledPolicies, Runtime } from "../gateway/runtime";
 
 /**
- * Decodes a token and asks every authenticating route of a runtime whether it would accept it,
- * through the very authenticators that serve requests, so the answer cannot drift from the
+ * Decodes a token and asks every route of a runtime that authenticates bearer tokens (on the
+ * route or its listener) whether it would accept it: the gateway's explainAccess verifies it
+ * with the very authenticators that serve requests, so the answer cannot drift from the
  * gateway's behaviour. Without a runtime it only decodes.
  */
 export async function inspectToken(token: string, runtime?: Runtime): Promise<TokenInspection> {
@@ -19,28 +21,20 @@ export async function inspectToken(token: string, runtime?: Runtime): Promise<To
   }
   for (const listener of runtime?.listeners ?? []) {
     for (const route of listener.routes) {
-      const authenticators = tokenAuthenticators(route);
-      if (authenticators.length === 0) continue;
-      const verdict: RouteVerdict = {
-        route: `${listener.spec.name}/${route.name}`,
-        accepted: true,
-      };
-      for (const authenticator of authenticators) {
-        const result = await authenticator.verify(token);
-        if (!result.ok) {
-          Object.assign(verdict, { accepted: false, reason: result.reason });
-          break;
-        }
-        verdict.issuer = result.issuer;
-      }
-      inspection.verdicts.push(verdict);
+      if (!authenticatesTokens(listener) && !authenticatesTokens(route)) continue;
+      const { refused, caller } = await explainAccess(listener, route, { token });
+      const name = `${listener.spec.name}/${route.name}`;
+      inspection.verdicts.push(
+        refused && refused.status === 401
+          ? { route: name, accepted: false, reason: refused.reason }
+          : { route: name, accepted: true, issuer: caller.issuer },
+      );
     }
   }
   return inspection;
 }
 
-/** The route's bearer-token policies, in the order the pipeline runs them. */
-function tokenAuthenticators(route: CompiledRoute) {
-  const oauth = route.find(mcpAuthentication)?.authenticator;
-  return [route.find(jwtAuth), oauth].filter((found) => found !== undefined);
+/** Whether bearer tokens are verified here: by jwtAuth or mcpAuthentication. */
+function authenticatesTokens(point: CompiledPolicies): boolean {
+  return point.stepPolicies.some(({ kind }) => kind === jwtAuth || kind === mcpAuthentication);
 }

@@ -34,6 +34,11 @@ export type PipelineStep = (request: PolicyRequest) => StepResult | Promise<Step
 export interface CompiledPolicies {
   /** The request steps, in pipeline order. */
   steps: PipelineStep[];
+  /**
+   * The policies behind `steps`, in the same order, every occurrence of a kind included: for
+   * explaining what the steps would decide without running them (explain-access.ts).
+   */
+  stepPolicies: readonly Compiled[];
   /** Whether any CEL rule will look at the request, so its context is worth building. */
   readsContext: boolean;
   /** Whether answers may differ per caller (authentication, rules). */
@@ -114,7 +119,7 @@ type CompileLayers = (
 ) => Promise<Compiled[]>;
 
 /** A compiled policy with its kind, in the order its layer wrote it. */
-interface Compiled {
+export interface Compiled {
   kind: PolicyKind;
   policy: CompiledPolicy;
 }
@@ -311,12 +316,12 @@ function pipeline(compiled: Compiled[]): CompiledPolicies {
   const rank = (entry: Compiled) =>
     STEPS.indexOf(entry.kind.step as (typeof STEPS)[number]) * POLICY_KINDS.length +
     (POLICY_KINDS as readonly PolicyKind[]).indexOf(entry.kind);
-  const steps = compiled
+  const stepPolicies = compiled
     .filter((entry) => entry.kind.step !== undefined && entry.policy.handle)
-    .sort((a, b) => rank(a) - rank(b))
-    .map(({ policy }) => (policy.handle as PipelineStep).bind(policy));
+    .sort((a, b) => rank(a) - rank(b));
   return {
-    steps,
+    steps: stepPolicies.map(({ policy }) => (policy.handle as PipelineStep).bind(policy)),
+    stepPolicies,
     readsContext: compiled.some(({ policy }) => policy.readsContext),
     variesByCaller: compiled.some(({ policy }) => policy.variesByCaller),
   };

@@ -258,7 +258,7 @@ export class UiBackend implements UiApi {
       return { ...identity.claims, iss, ...(aud !== undefined && { aud }) };
     };
     const routes = runtime.listeners.flatMap((listener) =>
-      listener.routes.map((route) => ({ listener: listener.spec, route })),
+      listener.routes.map((route) => ({ listener, route })),
     );
     return Promise.all(
       routes.map(async ({ listener, route }) => {
@@ -266,8 +266,7 @@ export class UiBackend implements UiApi {
           const reason = (error as Error).message;
           throw new Error(`cannot list the tools of route ${route.name}: ${reason}`);
         });
-        const path = new URL(routeEndpoint(gateway, listener, route.spec, false)).pathname;
-        return accessMatrix(route, path, tools, identities, claimsOf);
+        return accessMatrix(listener, route, tools, identities, claimsOf);
       }),
     );
   }

@@ -34,12 +34,15 @@ export class Authenticator implements CompiledPolicy {
    * What an earlier `apiKey` or `basicAuth` verified stays visible to rules, as in agentgateway.
    */
   async handle(request: PolicyRequest): Promise<StepResult> {
-    const outcome = await this.authenticate(request.req);
-    if (outcome.refusal) return outcome.refusal;
-    if (outcome.caller === ANONYMOUS) return undefined;
-    const previous = request.caller;
-    request.caller = previous === ANONYMOUS ? outcome.caller : { ...previous, ...outcome.caller };
-    return undefined;
+    return admit(request, await this.authenticate(request.req));
+  }
+
+  /**
+   * `handle` for a caller known by its claims alone: what a current token carrying them, signed
+   * by a key the provider trusts, would get (TokenVerifier.checkClaims). Explains access.
+   */
+  handleClaims(request: PolicyRequest, claims: Record<string, unknown>): StepResult {
+    return admit(request, this.outcome(this.verifier.checkClaims(claims), undefined, request.req));
   }
 
   async authenticate(req: IncomingMessage): Promise<AuthOutcome> {
@@ -48,11 +51,21 @@ export class Authenticator implements CompiledPolicy {
       if (this.mode !== "strict") return { caller: ANONYMOUS };
       return { refusal: this.challenge("no bearer token found", false, req) };
     }
-    const verdict = await this.verify(token);
+    return this.outcome(await this.verify(token), token, req);
+  }
+
+  /** What the mode makes of a verdict on a presented token (or on claims, without one). */
+  private outcome(
+    verdict: Verified | Rejected,
+    token: string | undefined,
+    req: IncomingMessage,
+  ): AuthOutcome {
     if (!verdict.ok) {
       if (this.mode === "permissive") return { caller: ANONYMOUS };
       const refusal = this.challenge(verdict.reason, true, req);
-      return { refusal: { ...refusal, claimed: readClaimedCaller(token) } };
+      return {
+        refusal: token === undefined ? refusal : { ...refusal, claimed: readClaimedCaller(token) },
+      };
     }
     return {
       caller: {
@@ -72,4 +85,13 @@ export class Authenticator implements CompiledPolicy {
   async close(): Promise<void> {
     await Promise.all(this.keySources.map((source) => source.close()));
   }
+}
+
+/** The request's caller after an outcome: named anew, or kept (with what it adds), or refused. */
+function admit(request: PolicyRequest, outcome: AuthOutcome): StepResult {
+  if (outcome.refusal) return outcome.refusal;
+  if (outcome.caller === ANONYMOUS) return undefined;
+  const previous = request.caller;
+  request.caller = previous === ANONYMOUS ? outcome.caller : { ...previous, ...outcome.caller };
+  return undefined;
 }

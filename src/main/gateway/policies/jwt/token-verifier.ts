@@ -1,4 +1,4 @@
-import { jwtVerify, type JWTPayload } from "jose";
+import { jwtVerify, UnsecuredJWT, type JWTPayload } from "jose";
 import { rejectionFromJose } from "./jose-rejection";
 import type { KeySource } from "./key-source";
 import { quoteUntrusted } from "./quote-untrusted";
@@ -76,9 +76,8 @@ export class TokenVerifier {
     if (typeof kid !== "string" || kid === "") {
       return reject("the token header does not specify a `kid`");
     }
-    if (claims.iss === undefined) return reject('the token is missing the claim "iss"');
-    const provider = typeof claims.iss === "string" ? this.providers.get(claims.iss) : undefined;
-    if (!provider) return reject(`the token issuer ${quoteUntrusted(claims.iss)} is not trusted`);
+    const provider = this.providerFor(claims);
+    if ("reason" in provider) return provider;
 
     // Read before the lookup: if the keys change meanwhile, the cache entry is already stale.
     const version = provider.keys.version;
@@ -102,30 +101,74 @@ export class TokenVerifier {
     try {
       ({ payload } = await jwtVerify(token, cryptoKey, {
         algorithms: [alg],
-        issuer: provider.issuer,
-        audience: provider.audiences,
-        requiredClaims: provider.requiredClaims,
-        clockTolerance: this.clockTolerance,
-        currentDate: new Date(now),
+        ...this.claimChecks(provider, now, provider.requiredClaims),
       }));
     } catch (error) {
       return rejectionFromJose(error, provider.audiences ?? []);
     }
-    const verified: Verified = {
-      ok: true,
-      claims: deepFreeze(payload),
-      issuer: provider.issuer,
-      subject: typeof payload.sub === "string" ? payload.sub : undefined,
-      expiresAt: typeof payload.exp === "number" ? payload.exp : undefined,
-    };
+    const verified = verifiedBy(provider, payload);
     this.cache.add(token, Object.freeze(verified), provider.keys, version);
     return verified;
+  }
+
+  /**
+   * What `verify` would say of a current token that carries these claims and is signed by a key
+   * its provider trusts: the checks the claims decide (issuer, audience, required claims), with
+   * the same reasons. The lifetime claims belong to a token, not to a caller: a required one
+   * counts as present. For explaining who a route admits without a token at hand.
+   */
+  checkClaims(claims: Record<string, unknown>): Verified | Rejected {
+    const provider = this.providerFor(claims);
+    if ("reason" in provider) return provider;
+    const required = provider.requiredClaims.filter((claim) => !LIFETIME_CLAIMS.has(claim));
+    let payload: JWTPayload;
+    try {
+      const unsigned = new UnsecuredJWT(claims as JWTPayload).encode();
+      ({ payload } = UnsecuredJWT.decode(
+        unsigned,
+        this.claimChecks(provider, Date.now(), required),
+      ));
+    } catch (error) {
+      return rejectionFromJose(error, provider.audiences ?? []);
+    }
+    return verifiedBy(provider, payload);
+  }
+
+  /** The provider a token's `iss` names, or why there is none. */
+  private providerFor(claims: Record<string, unknown>): Provider | Rejected {
+    if (claims.iss === undefined) return reject('the token is missing the claim "iss"');
+    const provider = typeof claims.iss === "string" ? this.providers.get(claims.iss) : undefined;
+    return provider ?? reject(`the token issuer ${quoteUntrusted(claims.iss)} is not trusted`);
+  }
+
+  /** What jose checks of the claims, for a signed token and for bare claims alike. */
+  private claimChecks(provider: Provider, now: number, requiredClaims: string[]) {
+    return {
+      issuer: provider.issuer,
+      audience: provider.audiences,
+      requiredClaims,
+      clockTolerance: this.clockTolerance,
+      currentDate: new Date(now),
+    };
   }
 
   /** The same test jose applies to `exp`, so a cached token expires when a fresh one would. */
   private hasExpired(expiresAt: number | undefined, nowMs: number): boolean {
     return expiresAt !== undefined && expiresAt <= Math.floor(nowMs / 1000) - this.clockTolerance;
   }
+}
+
+/** Claims a token carries for its lifetime: `checkClaims` has no token, so none of them. */
+const LIFETIME_CLAIMS = new Set(["exp", "nbf", "iat"]);
+
+function verifiedBy(provider: Provider, payload: JWTPayload): Verified {
+  return {
+    ok: true,
+    claims: deepFreeze(payload),
+    issuer: provider.issuer,
+    subject: typeof payload.sub === "string" ? payload.sub : undefined,
+    expiresAt: typeof payload.exp === "number" ? payload.exp : undefined,
+  };
 }
 
 /** Cached claims are shared by every request with the same token: none may change them. */
