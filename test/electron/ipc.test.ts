@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createDispatcher } from "../../src/main/app/api/dispatch";
+import { isAppPage } from "../../src/main/electron/app-protocol";
 import {
   forwardEvents,
-  isAppPage,
   registerUiIpc,
   type IpcMainLike,
   type InvokeEventLike,
@@ -27,12 +27,12 @@ function fakeIpcMain() {
   return { ipc, handlers, invoke };
 }
 
-const APP_PAGE = "file:///opt/Gatehouse/resources/app/out/renderer/index.html";
+const APP_PAGE = "app://gatehouse/";
 
 function setUp() {
   const api = fakeUiApi();
   const { ipc, handlers, invoke } = fakeIpcMain();
-  const unregister = registerUiIpc(ipc, createDispatcher(api), isAppPage(APP_PAGE));
+  const unregister = registerUiIpc(ipc, createDispatcher(api), isAppPage);
   return { api, handlers, invoke, unregister };
 }
 
@@ -59,7 +59,10 @@ describe("the Electron IPC adapter", () => {
     const { api, invoke } = setUp();
     for (const url of [
       "https://evil.example/index.html",
-      "file:///tmp/other/index.html",
+      "file:///opt/Gatehouse/resources/app/out/renderer/index.html",
+      "app://gatehouse/assets/index.js",
+      "app://evil/",
+      "https://gatehouse/",
       "http://localhost:5173/",
       null,
     ]) {

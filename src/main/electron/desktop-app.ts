@@ -1,11 +1,24 @@
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { app, dialog, ipcMain } from "electron";
+import { app, dialog, ipcMain, protocol, session } from "electron";
 import { createGatehouse } from "../app/gatehouse";
+import { APP_ID } from "./app-id";
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  DENIAL_LOG_ROUTE,
+  isAppPage,
+  serveAppRequest,
+} from "./app-protocol";
 import { confineWebContents } from "./harden";
-import { isAppPage, registerUiIpc } from "./ipc";
-import { DENIAL_LOG_ROUTE, mainWindow } from "./main-window";
+import { registerUiIpc } from "./ipc";
+import { mainWindow } from "./main-window";
+import { refuseAllPermissions } from "./permissions";
 import { createTray } from "./tray";
+
+// Windows files notifications under this id: it must be the installer's, and set before any.
+if (process.platform === "win32") app.setAppUserModelId(APP_ID);
+// Only possible before `ready`: the renderer's scheme must behave like https from the start.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 /**
  * The desktop shell: one instance, the same service and UI backend as the headless mode, a
@@ -16,7 +29,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   const root = app.getAppPath();
-  const indexPath = join(root, "out/renderer/index.html");
+  const rendererDir = join(root, "out/renderer");
   // The default config runs the demo server through the CLI, with Electron's binary as Node.
   const env = {
     ...process.env,
@@ -28,12 +41,11 @@ if (!app.requestSingleInstanceLock()) {
   const { subscribe } = gatehouse;
 
   confineWebContents(app);
-  registerUiIpc(ipcMain, gatehouse.dispatch, isAppPage(pathToFileURL(indexPath).href));
+  registerUiIpc(ipcMain, gatehouse.dispatch, isAppPage);
 
   let tray: ReturnType<typeof createTray> | undefined;
   const window = mainWindow({
     preloadPath: join(root, "out/preload/index.cjs"),
-    indexPath,
     subscribe,
     onClosed: () => tray?.refresh(),
   });
@@ -48,6 +60,8 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(async () => {
+    refuseAllPermissions(session.defaultSession);
+    protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererDir));
     try {
       await gatehouse.start();
     } catch (error) {

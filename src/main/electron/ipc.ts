@@ -43,15 +43,3 @@ export function forwardEvents(
 ): () => void {
   return subscribe((event) => send(UI_EVENT_CHANNEL, event));
 }
-
-/** The renderer's own page: the built index.html loaded from disk, with any hash route. */
-export function isAppPage(rendererIndexUrl: string): (frameUrl: string) => boolean {
-  return (frameUrl) => {
-    try {
-      const url = new URL(frameUrl);
-      return url.protocol === "file:" && url.pathname === new URL(rendererIndexUrl).pathname;
-    } catch {
-      return false;
-    }
-  };
-}

@@ -1,20 +1,18 @@
 import { BrowserWindow } from "electron";
 import type { UiEvent } from "../../shared/ui-api";
+import { appPageUrl } from "./app-protocol";
 import { forwardEvents } from "./ipc";
 
 export interface MainWindowOptions {
   preloadPath: string;
-  indexPath: string;
   subscribe: (listener: (event: UiEvent) => void) => () => void;
   onClosed: () => void;
 }
 
-/** The renderer route the tray's "Open denial log" shows: the request log, denials only. */
-export const DENIAL_LOG_ROUTE = "/requests?denied=1";
-
 /**
  * The one app window, created on demand and forgotten when closed (the tray keeps the app
- * running). `show(route)` opens it, or brings it forward, at a renderer hash route.
+ * running). `show(route)` opens it, or brings it forward, at a renderer hash route; the page
+ * is served on the app scheme (see app-protocol.ts), which must be handled before.
  */
 export function mainWindow(options: MainWindowOptions) {
   let window: BrowserWindow | undefined;
@@ -51,7 +49,7 @@ export function mainWindow(options: MainWindowOptions) {
       const isNew = window === undefined;
       window ??= create();
       if (isNew || route !== undefined) {
-        void window.loadFile(options.indexPath, route === undefined ? {} : { hash: route });
+        void window.loadURL(appPageUrl(route));
       }
       if (!isNew) {
         if (window.isMinimized()) window.restore();
