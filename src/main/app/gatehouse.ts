@@ -1,3 +1,4 @@
+import type { LoadedConfig } from "../config/load";
 import type { LogBus } from "../gateway/log-bus";
 import { killProcessGroup } from "../gateway/relay/stdio-transport";
 import { dataDir as defaultDataDir } from "../keystore/data-dir";
@@ -7,7 +8,7 @@ import { createDispatcher, type Dispatch } from "./api/dispatch";
 import { UiBackend } from "./api/ui-backend";
 import { resolveConfigPath } from "./initial-config";
 import { LocalIssuer } from "./local-issuer";
-import { GatehouseService } from "./service";
+import { GatehouseService, loadServedConfig } from "./service";
 
 export interface GatehouseOptions {
   /** The config file; unset: the one `gatehouse init` wrote, else the embedded default. */
@@ -39,6 +40,8 @@ export interface Gatehouse {
   readonly jwksPath: string;
   /** The listeners' base URLs, once started. */
   urls(): readonly string[];
+  /** The config it serves once started, loaded now without serving; throws ConfigError. */
+  loadConfig(): Promise<LoadedConfig>;
   /** Loads the config and serves it; throws ConfigError, or the listen error. */
   start(): Promise<void>;
   /** Stops serving and ends every process the gateway started. */
@@ -65,6 +68,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     dataDir,
     jwksPath: jwksPath(dataDir),
     urls: () => service.gateway.urls,
+    loadConfig: () => loadServedConfig(configPath, env),
     async start() {
       process.on("exit", endChildren);
       await service.start();

@@ -1,10 +1,8 @@
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { text } from "node:stream/consumers";
-import { resolveConfigPath } from "../../app/initial-config";
-import { loadServedConfig } from "../../app/service";
+import { createGatehouse } from "../../app/gatehouse";
 import { ConfigError } from "../../config/problems";
-import { dataDir } from "../../keystore/data-dir";
 import type { BridgeNote } from "../../config/kubernetes/bridge-notes";
 import { describeNote } from "../../config/kubernetes/bridge-notes";
 import { exportKubernetes, writeExport } from "../../config/kubernetes/kubernetes-export";
@@ -37,8 +35,7 @@ export async function exportResources(
   options: Options,
 ): Promise<number> {
   expectKubernetes("export", what, args);
-  const configPath = resolveConfigPath(options.file, dataDir());
-  const loaded = await loadServedConfig(configPath, configEnv());
+  const loaded = await createGatehouse({ configPath: options.file, env: configEnv() }).loadConfig();
   const exported = exportKubernetes(loaded, {
     namespace: options.namespace,
     gateway: options.gateway,
