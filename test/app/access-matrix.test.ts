@@ -164,4 +164,14 @@ describe("the access matrix and token inspector, explained by the gateway", () =
     const [ours] = (await backend.inspectToken(tampered)).verdicts;
     expect(ours).toMatchObject({ accepted: false, reason: "the token signature is invalid" });
   });
+
+  it("tells the playground the rule that refused it, which the gateway's 403 leaves out", async () => {
+    await expect(backend.connectPlayground({ identity: "carol" })).rejects.toThrow(
+      'HTTP 403: authorization failed (authorization: denied by rule 1: jwt.sub == "carol")',
+    );
+    // A 401 already says why: nothing is added to it.
+    await expect(backend.connectPlayground({ anonymous: true })).rejects.toThrow(
+      /HTTP 401: authentication failure: no bearer token found$/,
+    );
+  });
 });

@@ -6,6 +6,8 @@ import {
 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpError, type Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { PlaygroundSession, ToolCallOutcome, ToolSummary } from "../../shared/ui-api";
+import { explainAccess, type Refusal } from "../gateway/explain-access";
+import type { Runtime } from "../gateway/runtime";
 
 /**
  * MCP sessions the user opens from the window to try the gateway as some caller. They are
@@ -14,7 +16,16 @@ import type { PlaygroundSession, ToolCallOutcome, ToolSummary } from "../../shar
 export class Playground {
   private readonly clients = new Map<string, Client>();
 
-  async connect(endpoint: string, token: string | undefined): Promise<PlaygroundSession> {
+  /**
+   * Opens a session on the endpoint of the runtime's first route (where the window points it).
+   * When the gateway refuses it, the runtime's explainAccess adds the deciding rule, which a 403
+   * answer leaves out.
+   */
+  async connect(
+    endpoint: string,
+    token: string | undefined,
+    runtime?: Runtime,
+  ): Promise<PlaygroundSession> {
     const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
     const transport = new StreamableHTTPClientTransport(new URL(endpoint), {
       requestInit: { headers },
@@ -26,7 +37,11 @@ export class Playground {
       tools = await listAllTools(client);
     } catch (error) {
       await client.close().catch(() => undefined);
-      throw new Error(`the gateway refused the playground session: ${gatewayAnswer(error)}`, {
+      const answer = gatewayAnswer(error);
+      const why = runtime && (await refusal(runtime, token));
+      const explained =
+        why && !answer.includes(why.reason) ? `${answer} (${why.policy}: ${why.reason})` : answer;
+      throw new Error(`the gateway refused the playground session: ${explained}`, {
         cause: error,
       });
     }
@@ -72,6 +87,15 @@ async function listAllTools(client: Client): Promise<ToolSummary[]> {
     cursor = page.nextCursor;
   } while (cursor !== undefined);
   return tools.map(({ name, description, inputSchema }) => ({ name, description, inputSchema }));
+}
+
+/** Why the first route refuses this token (or no token), as explainAccess tells it. */
+async function refusal(runtime: Runtime, token: string | undefined): Promise<Refusal | undefined> {
+  const listener = runtime.listeners.find((candidate) => candidate.routes.length > 0);
+  const route = listener?.routes[0];
+  if (!listener || !route) return undefined;
+  const presented = token === undefined ? { anonymous: true as const } : { token };
+  return (await explainAccess(listener, route, presented)).refused;
 }
 
 /** What the gateway said, without the SDK's wrapping: `Unknown tool: x`, or an HTTP body. */

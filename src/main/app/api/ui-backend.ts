@@ -231,7 +231,7 @@ export class UiBackend implements UiApi {
         : "token" in caller
           ? caller.token
           : undefined;
-    return this.playground.connect(endpoint, token);
+    return this.playground.connect(endpoint, token, this.service.gateway.currentRuntime);
   }
 
   callTool(
