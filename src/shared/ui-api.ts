@@ -4,7 +4,7 @@
  * over HTTP (calls) and server-sent events (live events). Main validates every argument.
  * Nothing here ever carries private key material.
  */
-import type { GatewayEvent, RequestEvent } from "./log-event";
+import type { GatewayEvent, RequestEvent } from "../main/gateway/log-event";
 
 /**
  * The keystore's types, which the UI shows as they are: defined with their domain and named

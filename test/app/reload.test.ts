@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatehouseService } from "../../src/main/app/service";
-import type { NoticeEvent } from "../../src/shared/log-event";
+import type { NoticeEvent } from "../../src/main/gateway/log-event";
 import { connect, EVERYTHING, freePort, textOf, waitFor } from "../relay/harness";
 
 const config = (port: number, prefixMode: string, extra = "") => `

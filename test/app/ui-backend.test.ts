@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalIssuer } from "../../src/main/app/local-issuer";
 import { GatehouseService } from "../../src/main/app/service";
 import { UiBackend } from "../../src/main/app/api/ui-backend";
-import type { NoticeEvent } from "../../src/shared/log-event";
+import type { NoticeEvent } from "../../src/main/gateway/log-event";
 import type { UiEvent } from "../../src/shared/ui-api";
 import { EVERYTHING, freePort } from "../relay/harness";
 

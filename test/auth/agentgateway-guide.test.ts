@@ -6,7 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GatehouseService } from "../../src/main/app/service";
-import type { RequestEvent } from "../../src/shared/log-event";
+import type { RequestEvent } from "../../src/main/gateway/log-event";
 import { freePort, startEverythingHttp } from "../relay/harness";
 
 const FIXTURES = fileURLToPath(new URL("../../../shared/fixtures/agentgateway/", import.meta.url));

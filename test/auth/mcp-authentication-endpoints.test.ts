@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RoutePolicies } from "../../src/main/config/schema";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { RequestEvent } from "../../src/shared/log-event";
+import type { RequestEvent } from "../../src/main/gateway/log-event";
 import {
   everythingStdio,
   freePort,

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { startNode22ToolOnTerminal } from "../node22-tools/run";
 import { EVERYTHING, freePort, waitFor } from "../relay/harness";
 import {

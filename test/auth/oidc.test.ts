@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/main/config/load";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { EVERYTHING, freePort } from "../relay/harness";
 import { startAuthorizationServer, type AuthorizationServer } from "./authorization-server";
 import { signIn } from "./oauth-client";

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RoutePolicies } from "../../src/main/config/schema";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { compiledProblemListOf, loadCompiled, problemListOf } from "../config/expect-problems";
 import { serveConfig } from "./serve-config";
 import {

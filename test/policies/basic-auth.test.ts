@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import type { RequestEvent } from "../../src/shared/log-event";
+import type { RequestEvent } from "../../src/main/gateway/log-event";
 import { compiledProblemListOf, loadCompiled, problemListOf } from "../config/expect-problems";
 import { serveConfig } from "./serve-config";
 import {

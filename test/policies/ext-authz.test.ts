@@ -8,7 +8,7 @@ import { parseConfig } from "../../src/main/config/load";
 import type { RoutePolicies } from "../../src/main/config/schema";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { NoticeEvent, RequestEvent } from "../../src/shared/log-event";
+import type { NoticeEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { problemsOf } from "../config/expect-problems";
 import {
   connect,

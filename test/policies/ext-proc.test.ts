@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { withCompiledConfig } from "../../src/main/app/service";
 import { parseConfig } from "../../src/main/config/load";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import type { NoticeEvent, RequestEvent } from "../../src/shared/log-event";
+import type { NoticeEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { problemsOf } from "../config/expect-problems";
 import {
   connect,

@@ -1,7 +1,7 @@
 import type { GatewayConfig, TargetSpec } from "../../src/main/config/model";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 
 export interface ServedConfig {
   /** The MCP endpoint of the first listener. */

@@ -4,7 +4,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { ListenerSpec, PolicyLayer, RouteSpec, TargetSpec } from "../../src/main/config/model";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import { rawRequest } from "../raw-http";

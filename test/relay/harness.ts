@@ -7,7 +7,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { ClientCapabilities } from "@modelcontextprotocol/sdk/types.js";
 import type { McpBackendSpec, RouteSpec, TargetSpec } from "../../src/main/config/model";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 

@@ -6,7 +6,7 @@ import {
   ListTasksResultSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NoticeEvent } from "../../src/shared/log-event";
+import type { NoticeEvent } from "../../src/main/gateway/log-event";
 import {
   connect,
   everythingStdio,

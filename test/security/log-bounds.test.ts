@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RouteSpec } from "../../src/main/config/model";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { DenialFile } from "../../src/main/app/denial-log";
 import { RequestLog } from "../../src/main/app/request-log";
 import { printEvents } from "../../src/main/cli/log-printer";

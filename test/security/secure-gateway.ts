@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RouteSpec } from "../../src/main/config/model";
 import type { RoutePolicies } from "../../src/main/config/schema";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
 import {

@@ -5,7 +5,7 @@ import { parseConfig } from "../../src/main/config/load";
 import type { GatewayConfig } from "../../src/main/config/model";
 import { Gateway } from "../../src/main/gateway/gateway";
 import { LogBus } from "../../src/main/gateway/log-bus";
-import type { GatewayEvent, RequestEvent } from "../../src/shared/log-event";
+import type { GatewayEvent, RequestEvent } from "../../src/main/gateway/log-event";
 import { testIssuer, type TestIssuer } from "../auth/issuer";
 import { freePort, waitFor } from "../relay/harness";
 import {

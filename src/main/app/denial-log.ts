@@ -1,6 +1,6 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { boundEvent, type RequestEvent } from "../../shared/log-event";
+import { boundEvent, type RequestEvent } from "../gateway/log-event";
 import { ensureDataDir } from "../keystore/data-dir";
 
 /** The denials kept across runs, and the bytes they may take (their fields are bounded). */

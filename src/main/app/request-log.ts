@@ -1,4 +1,4 @@
-import type { RequestEvent } from "../../shared/log-event";
+import type { RequestEvent } from "../gateway/log-event";
 import type { LogEntry } from "../../shared/ui-api";
 
 /** How many requests the live log keeps in memory. */

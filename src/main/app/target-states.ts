@@ -1,4 +1,4 @@
-import type { TargetEvent } from "../../shared/log-event";
+import type { TargetEvent } from "../gateway/log-event";
 import type { TargetStatus } from "../../shared/ui-api";
 
 type TargetState = Pick<TargetStatus, "state" | "error" | "stderrTail">;

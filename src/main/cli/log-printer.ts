@@ -2,8 +2,8 @@ import {
   accessLogFields,
   accessLogRecord,
   type AccessLogField,
-} from "../../shared/access-log-fields";
-import type { GatewayEvent, NoticeEvent, RequestEvent, TargetEvent } from "../../shared/log-event";
+} from "../gateway/access-log-fields";
+import type { GatewayEvent, NoticeEvent, RequestEvent, TargetEvent } from "../gateway/log-event";
 import type { LogBus } from "../gateway/log-bus";
 
 export type LogFormat = "text" | "json";

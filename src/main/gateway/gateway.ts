@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { AnswerResponse } from "./answer-response";
 import type { GatewayConfig, ListenerSpec } from "../config/model";
-import type { RequestEvent } from "../../shared/log-event";
+import type { RequestEvent } from "./log-event";
 import type { LogBus } from "./log-bus";
 import { PolicyRequest, type Answer } from "./policies/policy";
 import type { Exchange } from "./relay/exchange";

@@ -1,4 +1,4 @@
-import { boundEvent, type GatewayEvent, type NoticeEvent } from "../../shared/log-event";
+import { boundEvent, type GatewayEvent, type NoticeEvent } from "./log-event";
 
 export type EventListener = (event: GatewayEvent) => void;
 

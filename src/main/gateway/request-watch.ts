@@ -1,4 +1,4 @@
-import type { RequestEvent } from "../../shared/log-event";
+import type { RequestEvent } from "./log-event";
 import type { CelContext } from "./policies/cel";
 import { logContext, loggedRequest, type LogContext } from "./policies/log-context";
 import type { CompiledPolicy, Observation, PolicyRequest } from "./policies/policy";

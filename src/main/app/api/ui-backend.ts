@@ -1,4 +1,4 @@
-import type { GatewayEvent } from "../../../shared/log-event";
+import type { GatewayEvent } from "../../gateway/log-event";
 import type {
   AccessMatrix,
   ApplyResult,

@@ -1,6 +1,6 @@
 import type { ParseResult } from "@marcbachmann/cel-js";
 import { z } from "zod";
-import type { RequestEvent } from "../../../shared/log-event";
+import type { RequestEvent } from "../log-event";
 import { stringList } from "../../config/schema-parts";
 import type { AccessLogExport } from "./access-log/otlp-records";
 import type { CompileContext, ConfigPath } from "./compile-context";

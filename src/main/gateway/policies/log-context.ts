@@ -1,4 +1,4 @@
-import type { RequestEvent } from "../../../shared/log-event";
+import type { RequestEvent } from "../log-event";
 import type { CelContext } from "./cel";
 
 /** What a call's `mcp` holds for log expressions: its method and session, and its item. */

@@ -1,5 +1,5 @@
 import type { ParseResult } from "@marcbachmann/cel-js";
-import type { AccessLogValue } from "../../../shared/log-event";
+import type { AccessLogValue } from "../log-event";
 import { compileExpression, compileValueExpression } from "./cel/compile-expression";
 import type { CompileContext, ConfigPath } from "./compile-context";
 import type { LogContext } from "./log-context";

@@ -1,4 +1,4 @@
-import type { AccessLogValue } from "../../../shared/log-event";
+import type { AccessLogValue } from "../log-event";
 
 /**
  * A CEL value as a log field or span attribute holds it: strings, numbers and booleans as they

@@ -9,7 +9,7 @@ import type { CompileContext, ConfigPath } from "./compile-context";
 import type { HeaderEdits } from "./header-edits";
 import type { ClaimedCaller } from "./jwt/untrusted-token";
 import type { LogContext } from "./log-context";
-import type { RequestEvent } from "../../../shared/log-event";
+import type { RequestEvent } from "../log-event";
 
 /**
  * Where in a config a policy can be written, outermost first: for all traffic

@@ -1,4 +1,4 @@
-import { boundText } from "../../../shared/bounded-text";
+import { boundText } from "../bounded-text";
 import type { TargetSpec } from "../../config/model";
 import { ErrorCode, type RpcMessage } from "./jsonrpc";
 import { LATEST_LEGACY_VERSION, META, MODERN_VERSION } from "./modern-envelope";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestEvent } from "../../../shared/log-event";
+import type { RequestEvent } from "../log-event";
 import type { Access } from "../policies/caller";
 import type { HeaderEdits } from "../policies/header-edits";
 import { mcpAuthorization } from "../policies/mcp-authorization";

@@ -1,4 +1,4 @@
-import { boundText } from "../../../shared/bounded-text";
+import { boundText } from "../bounded-text";
 import { INPUT_CAPABILITY } from "./capabilities";
 import { ErrorCode, errorResponse, type RpcMessage } from "./jsonrpc";
 import type { ResponseHandler, Upstream } from "./upstream";

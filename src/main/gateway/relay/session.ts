@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { boundText } from "../../../shared/bounded-text";
+import { boundText } from "../bounded-text";
 import type { TargetSpec } from "../../config/model";
 import type { RouteTargets } from "../runtime";
-import type { RequestEvent, TargetEvent } from "../../../shared/log-event";
+import type { RequestEvent, TargetEvent } from "../log-event";
 import type { LogBus } from "../log-bus";
 import { LIST_CHANGES, neededCapability, serves } from "./capabilities";
 import { ClientCall, type AdjustResult, type CallOrigin } from "./client-call";

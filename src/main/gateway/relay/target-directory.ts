@@ -1,4 +1,4 @@
-import { boundText } from "../../../shared/bounded-text";
+import { boundText } from "../bounded-text";
 import { serves } from "./capabilities";
 import { LIST_METHODS, type ListSpec, type Part } from "./merge";
 import type { ItemKind } from "./namespace";

@@ -4,7 +4,7 @@ import { getDefaultEnvironment } from "@modelcontextprotocol/sdk/client/stdio.js
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { boundText } from "../../../shared/bounded-text";
+import { boundText } from "../bounded-text";
 import type { TargetSpec } from "../../config/model";
 import type { Fetch } from "../policies/policy";
 import { LIST_CHANGES, type Capabilities } from "./capabilities";

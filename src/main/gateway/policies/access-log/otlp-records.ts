@@ -3,8 +3,8 @@ import { SeverityNumber, type Logger } from "@opentelemetry/api-logs";
 import { OTLPLogExporter as GrpcLogExporter } from "@opentelemetry/exporter-logs-otlp-grpc";
 import { OTLPLogExporter as ProtobufLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { accessLogFields } from "../../../../shared/access-log-fields";
-import type { AccessLogValue, RequestEvent } from "../../../../shared/log-event";
+import { accessLogFields } from "../../access-log-fields";
+import type { AccessLogValue, RequestEvent } from "../../log-event";
 import type { CompileContext } from "../compile-context";
 import {
   grpcMetadata,

@@ -33,7 +33,7 @@ function decisionFor({ effect, expression }: RuleSpec, index: number): Decision 
   return Object.freeze({ allowed: effect === "allow", reason, ruleIndex: index });
 }
 
-/** A rule's value, or the error it threw, which counts as false (DESIGN.md, "Behaviour contract"). */
+/** A rule's value, or the error it threw, which counts as false: a rule that fails never allows. */
 function evaluate(rule: CompiledRule, context: CelContext): boolean | Error {
   try {
     return rule.program(context) === true;

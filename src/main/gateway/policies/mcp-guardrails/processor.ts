@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { boundText } from "../../../../shared/bounded-text";
+import { boundText } from "../../bounded-text";
 import { ErrorCode } from "../../relay/jsonrpc";
 import type { Access } from "../caller";
 import { celToJson, type ValueExpression } from "../cel/value-expression";

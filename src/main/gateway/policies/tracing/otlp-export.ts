@@ -1,7 +1,7 @@
 import { Metadata } from "@grpc/grpc-js";
 import { ExportResultCode, type ExportResult } from "@opentelemetry/core";
 import { detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
-import type { AccessLogValue } from "../../../../shared/log-event";
+import type { AccessLogValue } from "../../log-event";
 import type { CompileContext } from "../compile-context";
 
 /**

@@ -7,9 +7,9 @@ import {
   type Tracer,
 } from "@opentelemetry/api";
 import type { ParseResult } from "@marcbachmann/cel-js";
-import { requestFields } from "../../../../shared/access-log-fields";
-import { boundText } from "../../../../shared/bounded-text";
-import type { RequestEvent } from "../../../../shared/log-event";
+import { requestFields } from "../../access-log-fields";
+import { boundText } from "../../bounded-text";
+import type { RequestEvent } from "../../log-event";
 import type { LogContext } from "../log-context";
 import { computeFields, keeps, type ComputedField } from "../log-expressions";
 import type { Observation } from "../policy";

@@ -5,8 +5,8 @@ import {
   ParentBasedSampler,
   TracerProvider,
 } from "@opentelemetry/sdk-trace";
-import { boundText } from "../../../../shared/bounded-text";
-import type { AccessLogValue } from "../../../../shared/log-event";
+import { boundText } from "../../bounded-text";
+import type { AccessLogValue } from "../../log-event";
 import type { CompileContext } from "../compile-context";
 import type { CompiledPolicy, Fetch, PolicyRequest } from "../policy";
 import type { Sampler } from "./sampling";

@@ -1,4 +1,4 @@
-import { boundText } from "../../../../shared/bounded-text";
+import { boundText } from "../../bounded-text";
 
 type Node = Record<string, unknown>;
 
