@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { trayMenuModel, type TrayItem } from "../../src/main/electron/tray-menu";
+import { TRAY_CLICK_ACTION, trayMenuModel, type TrayItem } from "../../src/main/electron/tray-menu";
 import type { GatewayStatus, TargetState } from "../../src/shared/ui-api";
 
 function status(targets: TargetState[], overrides: Partial<GatewayStatus> = {}): GatewayStatus {
@@ -98,5 +98,22 @@ describe("the tray menu model", () => {
       "No identities yet",
     ]);
     expect(items[3]).toEqual({ type: "normal", label: "No identities yet", enabled: false });
+  });
+
+  it("offers what a click on the icon does as a menu item, in every state", () => {
+    // Linux's AppIndicator and macOS with a menu never report the click: the menu must do it.
+    for (const paused of [false, true]) {
+      for (const windowOpen of [false, true]) {
+        for (const identities of [[], ["alice"]]) {
+          const items = trayMenuModel({ status: status([], { paused }), identities, windowOpen });
+          const clickItem = items.find(
+            (item) => item.type === "normal" && item.enabled && item.action === TRAY_CLICK_ACTION,
+          );
+          expect(clickItem).toMatchObject({
+            label: windowOpen ? "Show Gatehouse" : "Open Gatehouse",
+          });
+        }
+      }
+    }
   });
 });

@@ -8,6 +8,12 @@ export type TrayAction =
   | { action: "set-paused"; paused: boolean }
   | { action: "quit" };
 
+/**
+ * What a click on the icon does where the platform reports one (Windows; some Linux desktops).
+ * Linux's AppIndicator and macOS with a menu set never do, so it is also in every menu.
+ */
+export const TRAY_CLICK_ACTION: TrayAction = { action: "open-window" };
+
 export type TrayItem =
   { type: "separator" } | { type: "normal"; label: string; enabled: boolean; action?: TrayAction };
 
@@ -27,7 +33,7 @@ export function trayMenuModel({ status, identities, windowOpen }: TrayMenuInput)
     { type: "separator" },
     ...tokenItems(identities),
     { type: "separator" },
-    action(windowOpen ? "Show Gatehouse" : "Open Gatehouse", { action: "open-window" }),
+    action(windowOpen ? "Show Gatehouse" : "Open Gatehouse", TRAY_CLICK_ACTION),
     action("Open denial log", { action: "open-denials" }),
     status.paused
       ? action("Resume gateway", { action: "set-paused", paused: false })

@@ -1,7 +1,8 @@
 import { clipboard, Menu, Notification, Tray, type MenuItemConstructorOptions } from "electron";
-import type { GatewayStatus, UiApi, UiEvent } from "../../shared/ui-api";
+import type { UiApi, UiEvent } from "../../shared/ui-api";
+import { liveTrayMenu } from "./live-tray-menu";
 import { trayIcon } from "./tray-icon";
-import { trayMenuModel, type TrayAction, type TrayItem } from "./tray-menu";
+import { TRAY_CLICK_ACTION, type TrayAction, type TrayItem } from "./tray-menu";
 
 export interface TrayOptions {
   api: UiApi;
@@ -16,8 +17,8 @@ export interface TrayOptions {
 const TRAY_TOKEN_TTL = "8h";
 
 /**
- * The tray icon and its menu. The menu is rebuilt from the model on every status event, and
- * when the user clicks the icon, so the identity list is current after edits in the window.
+ * The tray icon and its menu, kept current by liveTrayMenu. Everything the icon does is in the
+ * menu, since only some platforms report a click on the icon.
  */
 export function createTray(options: TrayOptions): { refresh(): void; destroy(): void } {
   const { api } = options;
@@ -45,15 +46,19 @@ export function createTray(options: TrayOptions): { refresh(): void; destroy(): 
       case "copy-token":
         return copyToken(action.identity);
       case "open-window":
-        return options.openWindow();
+        options.openWindow();
+        return menu.refresh(); // it now says "Show Gatehouse"
       case "open-denials":
-        return options.openDenialLog();
+        options.openDenialLog();
+        return menu.refresh();
       case "set-paused":
-        return refresh(await api.setPaused(action.paused));
+        return menu.refresh(await api.setPaused(action.paused));
       case "quit":
         return options.quit();
     }
   };
+  const performReporting = (action: TrayAction) =>
+    void perform(action).catch((error: Error) => tell("Gatehouse", error.message));
 
   const toMenuItem = (item: TrayItem): MenuItemConstructorOptions => {
     if (item.type === "separator") return { type: "separator" };
@@ -61,36 +66,26 @@ export function createTray(options: TrayOptions): { refresh(): void; destroy(): 
     return {
       label: item.label,
       enabled: item.enabled,
-      click:
-        action &&
-        (() => void perform(action).catch((error: Error) => tell("Gatehouse", error.message))),
+      click: action && (() => performReporting(action)),
     };
   };
 
-  const render = async (known?: GatewayStatus) => {
-    const [status, identities] = await Promise.all([known ?? api.status(), api.listIdentities()]);
-    const model = trayMenuModel({
-      status,
-      identities: identities.map((identity) => identity.name),
-      windowOpen: options.isWindowOpen(),
-    });
-    if (!tray.isDestroyed()) tray.setContextMenu(Menu.buildFromTemplate(model.map(toMenuItem)));
-  };
-
-  function refresh(status?: GatewayStatus): void {
-    render(status).catch((error: Error) => tray.setToolTip(`Gatehouse: ${error.message}`));
-  }
-
-  const unsubscribe = options.subscribe((event) => {
-    if (event.type === "status") refresh(event.status);
+  const menu = liveTrayMenu({
+    api,
+    subscribe: options.subscribe,
+    isWindowOpen: options.isWindowOpen,
+    show: (items) => {
+      if (!tray.isDestroyed()) tray.setContextMenu(Menu.buildFromTemplate(items.map(toMenuItem)));
+    },
+    fail: (error) => tray.setToolTip(`Gatehouse: ${error.message}`),
   });
-  tray.on("click", () => refresh());
-  refresh();
+  tray.on("click", () => performReporting(TRAY_CLICK_ACTION));
+  void menu.refresh();
 
   return {
-    refresh: () => refresh(),
+    refresh: () => void menu.refresh(),
     destroy: () => {
-      unsubscribe();
+      menu.close();
       tray.destroy();
     },
   };
