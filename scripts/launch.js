@@ -1,22 +1,9 @@
 // `npm start`: the desktop app where Electron can run, else the headless gateway, saying why.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { electronBinary } from "./electron-binary.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-
-function electronBinary() {
-  try {
-    // The electron package exports the path of its binary, which may not be downloaded yet.
-    const path = createRequire(import.meta.url)("electron");
-    return typeof path === "string" && existsSync(path)
-      ? { path }
-      : { reason: "the Electron binary is not installed" };
-  } catch (error) {
-    return { reason: `the Electron binary is not available (${error.message.split("\n")[0]})` };
-  }
-}
 
 function hasDisplay() {
   return (
@@ -31,8 +18,7 @@ function run(command, args) {
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-// The display is checked first: without one the app cannot run anyway, and resolving the
-// binary is not free (the electron package downloads a missing binary when it is required).
+// Without a display the app cannot run, whether or not Electron is installed.
 const electron = hasDisplay()
   ? electronBinary()
   : { reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are not set)" };

@@ -1,6 +1,9 @@
-import { basename, dirname } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { electronBinary } from "../../scripts/electron-binary.js";
 import {
   connect,
   demoConfig,
@@ -32,6 +35,15 @@ function headlessEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** A display, but an Electron "installed" in an empty folder: the binary is missing everywhere. */
+function noBinaryEnv(): NodeJS.ProcessEnv {
+  return {
+    ...TEST_ENV,
+    DISPLAY: ":99",
+    ELECTRON_OVERRIDE_DIST_PATH: mkdtempSync(join(tmpdir(), "gatehouse-no-electron-")),
+  };
+}
+
 describe("npm start (scripts/launch.js)", () => {
   it("says why the desktop app cannot start, then serves headless with the given arguments", async () => {
     const port = await freePort();
@@ -53,6 +65,38 @@ describe("npm start (scripts/launch.js)", () => {
     const result = await client.callTool({ name: "echo", arguments: { message: "via npm start" } });
     expect(textOf(result)).toBe("via npm start");
   });
+
+  it("with a display but no Electron binary, says so and serves headless", async () => {
+    const port = await freePort();
+    const config = writeTemp("config.yaml", demoConfig(port));
+    const launcher = start(["-f", config, "--admin-port", "0"], {
+      script: LAUNCH,
+      env: noBinaryEnv(),
+    });
+    await serving(launcher, port);
+    expect(launcher.stderr).toMatch(
+      /desktop app cannot start here: there is no Electron binary at .*gatehouse-no-electron-.*\. Running the headless gateway instead/,
+    );
+    expect(launcher.stdout).toBe("");
+  });
+
+  // Where the binary was never downloaded (as here), the launcher must not start the download
+  // that requiring the electron package does, which hangs where GitHub is out of reach.
+  it.skipIf(!("reason" in electronBinary()))(
+    "never starts the electron package's download of a missing binary",
+    async () => {
+      const port = await freePort();
+      const config = writeTemp("config.yaml", demoConfig(port));
+      const env: NodeJS.ProcessEnv = { ...TEST_ENV, DISPLAY: ":99" };
+      delete env.ELECTRON_OVERRIDE_DIST_PATH;
+      const launcher = start(["-f", config, "--admin-port", "0"], { script: LAUNCH, env });
+      await serving(launcher, port);
+      expect(launcher.stderr).toMatch(
+        /desktop app cannot start here: the Electron binary is not installed .*Running the headless gateway instead/,
+      );
+      expect(launcher.stdout + launcher.stderr).not.toContain("Downloading Electron binary");
+    },
+  );
 
   it("a terminal's Ctrl-C, which reaches the launcher and the gateway both, stops cleanly", async () => {
     const port = await freePort();

@@ -1,45 +1,26 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { _electron, type ElectronApplication, type JSHandle, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { electronBinary } from "../../scripts/electron-binary.js";
 import type { GatehouseBridge } from "../../src/shared/ui-bridge";
 import { freePort, ROOT } from "../cli/helpers";
 
-/**
- * Where the Electron binary is, or why this machine has none. The electron package is not
- * `require`d for this: requiring it without a binary starts a download from GitHub, which
- * would hang the test on machines that cannot reach it. Its `path.txt` is read instead.
- */
-function electronBinary(): { path: string } | { reason: string } {
-  let packageDir: string;
-  try {
-    packageDir = dirname(createRequire(import.meta.url).resolve("electron/package.json"));
-  } catch {
-    return { reason: "the electron package is not installed" };
-  }
-  const pathFile = join(packageDir, "path.txt");
-  const binary = existsSync(pathFile)
-    ? join(packageDir, "dist", readFileSync(pathFile, "utf8").trim())
-    : undefined;
-  if (!binary || !existsSync(binary)) {
-    return {
-      reason:
-        "the Electron binary is not installed: electron 45 downloads it on first run from " +
-        "GitHub, which this machine cannot reach",
-    };
-  }
+/** The Electron binary, or why this machine cannot run the app (found as `npm start` does). */
+function runnableElectron(): { path: string } | { reason: string } {
+  const binary = electronBinary();
+  if ("reason" in binary) return binary;
   if (process.platform === "linux" && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: "there is no display (DISPLAY and WAYLAND_DISPLAY are not set)" };
   }
   if (!existsSync(join(ROOT, "out/main/index.js"))) {
     return { reason: "the app is not built (run npx electron-vite build)" };
   }
-  return { path: binary };
+  return binary;
 }
 
-const electron = electronBinary();
+const electron = runnableElectron();
 const skipReason = "reason" in electron ? electron.reason : undefined;
 
 /**
@@ -71,8 +52,10 @@ describe.skipIf(skipReason)(
     });
     afterAll(() => app?.close());
 
-    it("opens the built renderer with a sandboxed, isolated page", async () => {
-      expect(page.url()).toMatch(/^file:\/\/.*\/out\/renderer\/index\.html/);
+    it("opens the built renderer on app:// with a sandboxed, isolated page", async () => {
+      expect(page.url()).toMatch(/^app:\/\/gatehouse\/(#.*)?$/);
+      // The renderer's script and styles came over the app scheme: the page rendered.
+      await page.locator("#root > *").first().waitFor({ timeout: 15_000 });
       expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe(
         "undefined",
       );
@@ -80,6 +63,23 @@ describe.skipIf(skipReason)(
         "call",
         "onEvent",
       ]);
+    });
+
+    it("serves only the renderer's files, and grants the page no permission", async () => {
+      const statuses = await page.evaluate(() =>
+        Promise.all(
+          ["/", "/../main/index.js", "/%2e%2e%2fmain%2findex.js"].map((path) =>
+            fetch(`app://gatehouse${path}`).then((response) => response.status),
+          ),
+        ),
+      );
+      expect(statuses).toEqual([200, 404, 404]);
+      const notifications = await page.evaluate(
+        () =>
+          (globalThis as unknown as { Notification: { permission: string } }).Notification
+            .permission,
+      );
+      expect(notifications).toBe("denied");
     });
 
     it("answers UI calls over the bridge, validated in main", async () => {
