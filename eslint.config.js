@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["out/", "node_modules/", "test-results/", "bench/.work/"] },
+  { ignores: ["out/", "dist/", "node_modules/", "test-results/", "bench/.work/"] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   prettier,
