@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname, isAbsolute, join, relative } from "node:path";
+import { rendererContentType, rendererFile } from "../app/renderer-files";
 
 /**
  * The renderer is served from `app://gatehouse/`, a privileged standard scheme, rather than from
@@ -41,20 +41,9 @@ export type AppFile =
 export function resolveAppFile(requestUrl: string, rendererDir: string): AppFile {
   const url = parseAppUrl(requestUrl);
   if (url === undefined) return { found: false, reason: "not an app:// URL of this app" };
-  const atRoot = url.pathname === "/" || url.pathname === "";
-  const encoded = atRoot ? ["index.html"] : url.pathname.slice(1).split("/");
-  const segments: string[] = [];
-  for (const segment of encoded) {
-    const decoded = decodeSegment(segment);
-    if (decoded === undefined) return { found: false, reason: "the path is not a file path" };
-    segments.push(decoded);
-  }
-  const path = join(rendererDir, ...segments);
-  const inside = relative(rendererDir, path);
-  if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
-    return { found: false, reason: "the path leaves the renderer's folder" };
-  }
-  return { found: true, path, contentType: contentType(path) };
+  const path = rendererFile(rendererDir, url.pathname.slice(1));
+  if (path === undefined) return { found: false, reason: "not a file of the renderer" };
+  return { found: true, path, contentType: rendererContentType(path) };
 }
 
 /**
@@ -94,42 +83,4 @@ function parseAppUrl(text: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A path segment as a file name, or undefined when it is not one (`..`, a separator, NUL). */
-function decodeSegment(segment: string): string | undefined {
-  let name: string;
-  try {
-    name = decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
-  const isName = name !== "" && name !== "." && name !== ".." && !/[/\\:\0]/.test(name);
-  return isName ? name : undefined;
-}
-
-// What the built renderer contains; anything else is served as bytes the page cannot run.
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json",
-  ".map": "application/json",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".gif": "image/gif",
-  ".webp": "image/webp",
-  ".ico": "image/x-icon",
-  ".woff": "font/woff",
-  ".woff2": "font/woff2",
-  ".ttf": "font/ttf",
-  ".wasm": "application/wasm",
-  ".txt": "text/plain; charset=utf-8",
-};
-
-function contentType(path: string): string {
-  return CONTENT_TYPES[extname(path).toLowerCase()] ?? "application/octet-stream";
 }
