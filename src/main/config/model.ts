@@ -26,7 +26,7 @@ export type PrefixMode = "conditional" | "always" | "never";
 export type FailureMode = "failClosed" | "failOpen";
 export type StatefulMode = "stateful" | "stateless";
 
-export type TargetSpec =
+export type TargetSpec = (
   | {
       kind: "stdio";
       name: string;
@@ -48,7 +48,11 @@ export type TargetSpec =
       schema: OpenApiSchemaSource;
       /** Where `schema` is in the config file, for the document's problems. */
       schemaPath: (string | number)[];
-    };
+    }
+) & {
+  /** `pinning: false` (Gatehouse only): the target's tool definitions are not pinned. */
+  pinning?: false;
+};
 
 export type OpenApiTargetSpec = Extract<TargetSpec, { kind: "openapi" }>;
 

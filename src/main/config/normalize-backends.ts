@@ -138,7 +138,8 @@ export function backendSpec(
     if (names.has(target.name))
       named.report([...path, "targets", i, "name"], `target name "${target.name}" is used twice`);
     names.add(target.name);
-    return targetSpec(target, [...path, "targets", i], named);
+    const spec = targetSpec(target, [...path, "targets", i], named);
+    return target.pinning === false ? { ...spec, pinning: false as const } : spec;
   });
   return {
     targets,

@@ -170,6 +170,12 @@ const target = at(
     policies: policiesAt("target")
       .optional()
       .describe("Policies of the connection to this target (not for stdio targets)."),
+    pinning: z
+      .boolean()
+      .optional()
+      .describe(
+        `Pin each tool's definition when first seen and hide a tool whose definition changes until the change is approved (default true; false turns it off for this target). ${GATEHOUSE_ONLY}`,
+      ),
   }),
 ).superRefine(
   unlessUnknownKeys((value, ctx) => {
