@@ -46,12 +46,12 @@ ${targets}`);
   policies:
     mcpAuthorization:
       rules:
-        - 'mcp.tool.arguments.path == "/tmp"'
+        - 'mcp.tool.result.isError == false'
 ${targets}`);
     const { warnings } = await result;
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ line: 5, path: "mcp.policies.mcpAuthorization.rules[0]" });
-    expect(warnings[0]?.message).toContain("mcp.tool.arguments");
+    expect(warnings[0]?.message).toContain("mcp.tool.result");
   });
 
   it("a jwks file that does not exist fails the load at jwks.file, relative to the working directory", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  ARGUMENTS_NOT_KNOWN,
   RuleSet,
   toCelValue,
   type CelContext,
@@ -255,12 +256,6 @@ describe("warnings", () => {
 
   it.each<[string, RuleScope, string, number]>([
     [
-      'mcp.tool.arguments.path == "/etc"',
-      "mcp",
-      "mcp.tool.arguments never exists: rules see a tool's name and target, not its arguments",
-      0,
-    ],
-    [
       "has(mcp.tool.result)",
       "mcp",
       "mcp.tool.result never exists: rules decide before the call, so there is no result",
@@ -313,6 +308,7 @@ describe("warnings", () => {
     'mcp.prompt.name == "p" || mcp.resource.uri.startsWith("file:")',
     'request.headers["x-anything"] == "a" && request.path == "/" && source.address != ""',
     'jwt.anything.at.all == "fine"',
+    'mcp.tool.arguments.path.startsWith("/home/alice/")',
   ])("none for %s", (expression) => {
     expect(warningsOf(expression)).toEqual([]);
   });
@@ -326,10 +322,23 @@ describe("warnings", () => {
 
   it("reports a member once per rule, and per rule", () => {
     const { warnings } = RuleSet.compile(
-      [allow("mcp.tool.arguments.a == 1 || mcp.tool.arguments.b == 2"), allow("request.body == 1")],
+      [allow("mcp.tool.result.a == 1 || mcp.tool.result.b == 2"), allow("request.body == 1")],
       "mcp",
     );
     expect(warnings.map(({ index }) => index)).toEqual([0, 1]);
+  });
+
+  it("warns that a deny rule on a call's arguments does not deny what makes it fail", () => {
+    const { warnings } = RuleSet.compile([deny('mcp.tool.arguments.path == "/etc"')], "mcp");
+    expect(warnings).toEqual([
+      {
+        index: 0,
+        message: expect.stringContaining(
+          "this deny rule reads mcp.tool.arguments: a call whose arguments make it fail",
+        ),
+        offset: 0,
+      },
+    ]);
   });
 
   it("sees the shadowed root outside the macro", () => {
@@ -437,5 +446,89 @@ describe("agentgateway's MCP authorization guide", () => {
       allowed: false,
       reason: "no allow rule matched (rule 2 failed: No such key: sub)",
     });
+  });
+});
+
+describe("a tool in a list, whose call's arguments are not known", () => {
+  const listing = (rules: RuleSpec[], name = "read_file") =>
+    compiled(rules).decideListing(
+      context({}, { mcp: { tool: { name, target: "fs", arguments: ARGUMENTS_NOT_KNOWN } } }),
+    );
+  const underHome = 'mcp.tool.arguments.path.startsWith("/home/alice/")';
+  const readFile = 'mcp.tool.name == "read_file"';
+
+  it.each<[string, RuleSpec[], string, boolean, string]>([
+    [
+      "an allow rule on the arguments leaves its tool listed, for the call to decide",
+      [allow(`${readFile} && ${underHome}`)],
+      "read_file",
+      true,
+      "listed: rule 1 needs the call's arguments, so each call decides",
+    ],
+    [
+      "it hides another tool, which it rejects by name alone",
+      [allow(`${readFile} && ${underHome}`)],
+      "write_file",
+      false,
+      "no allow rule matched",
+    ],
+    [
+      "a deny rule on the arguments hides nothing",
+      [deny(`${readFile} && mcp.tool.arguments.path == "/etc/passwd"`)],
+      "read_file",
+      true,
+      "listed: rule 1 needs the call's arguments, so each call decides",
+    ],
+    [
+      "a require rule on the arguments hides nothing",
+      [require_(`!(${readFile}) || ${underHome}`)],
+      "read_file",
+      true,
+      "listed: rule 1 needs the call's arguments, so each call decides",
+    ],
+    [
+      "a deny rule that holds without them still hides",
+      [deny(`${readFile} || mcp.tool.arguments.x == 1`)],
+      "read_file",
+      false,
+      'denied by rule 1: mcp.tool.name == "read_file" || mcp.tool.arguments.x == 1',
+    ],
+    [
+      "has() on them is not known either",
+      [deny("!has(mcp.tool.arguments)")],
+      "read_file",
+      true,
+      "listed: rule 1 needs the call's arguments, so each call decides",
+    ],
+    [
+      "a rule that reads no argument fails as before: no token hides",
+      [allow(`jwt.sub == "alice"`), allow(`${readFile} && ${underHome}`)],
+      "write_file",
+      false,
+      "no allow rule matched (rule 1 failed: No such key: sub)",
+    ],
+  ])("%s", (_title, rules, name, allowed, reason) => {
+    expect(listing(rules, name)).toMatchObject({ allowed, reason });
+  });
+
+  it("a call decides with its arguments, and a failing allow rule allows nothing", () => {
+    const rules = compiled([allow(`${readFile} && ${underHome}`)]);
+    const call = (args: Record<string, unknown>) =>
+      rules.decide(
+        context(
+          {},
+          { mcp: { tool: { name: "read_file", target: "fs", arguments: toCelValue(args) } } },
+        ),
+      );
+    expect(call({ path: "/home/alice/a.txt" }).allowed).toBe(true);
+    expect(call({ path: "/etc/passwd" }).allowed).toBe(false);
+    expect(call({ path: 5 }).allowed).toBe(false);
+    expect(call({}).allowed).toBe(false);
+  });
+
+  it("a call's arguments nested without end are refused before conversion recurses", () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => toCelValue(deep, 64)).toThrow(RangeError);
   });
 });

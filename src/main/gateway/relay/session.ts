@@ -3,6 +3,7 @@ import { boundText } from "../bounded-text";
 import type { TargetSpec } from "../../config/model";
 import type { RouteTargets } from "../runtime";
 import type { RequestEvent, TargetEvent } from "../log-event";
+import type { Decision } from "../policies/cel";
 import type { LogBus } from "../log-bus";
 import { LIST_CHANGES, neededCapability, serves } from "./capabilities";
 import { ClientCall, type AdjustResult, type CallOrigin } from "./client-call";
@@ -18,6 +19,7 @@ import {
   type Part,
 } from "./merge";
 import { Namespace, type ItemKind, type Resolved } from "./namespace";
+import { SessionPins, type ToolPins } from "./session-pins";
 import { TargetDirectory } from "./target-directory";
 import { Upstream, type UpstreamEvents } from "./upstream";
 
@@ -26,6 +28,8 @@ export interface SessionContext {
   gatewayInfo: { name: string; version: string };
   /** How long a target may take to start and answer `initialize` (npx may download first). */
   initializeTimeoutMs: number;
+  /** Where tool definitions are pinned; without it, none is. */
+  toolPins?: ToolPins;
 }
 
 /** A request a target sent to the client, waiting for the client's answer. */
@@ -71,6 +75,8 @@ export class RelaySession implements UpstreamEvents {
   private namespace = new Namespace([], "conditional");
   /** Which target offers an unprefixed name (`prefixMode: never` with several targets). */
   private directory: TargetDirectory | undefined;
+  /** Which tools are listed with their pinned definition, for targets that pin them. */
+  private pins: SessionPins | undefined;
   /** The Streamable HTTP GET stream, or the legacy SSE stream: for what no call is waiting on. */
   private stream: SseStream | undefined;
   private readonly calls = new Map<RpcId, ClientCall>();
@@ -299,6 +305,8 @@ export class RelaySession implements UpstreamEvents {
         this.context.bus.noticeOnce("error", message),
       );
     }
+    const { toolPins } = this.context;
+    if (toolPins) this.pins = new SessionPins(toolPins, call.origin.route, this.upstreams);
     this.state = "ready";
     call.resolve(mergeInitialize(started, params?.protocolVersion, this.context.gatewayInfo));
   }
@@ -450,9 +458,7 @@ export class RelaySession implements UpstreamEvents {
       call.target = resolved.target;
       call.name = resolved.name;
     }
-    const policy = call.origin.mcpAuthorization;
-    const decision =
-      resolved && policy?.decide(call.origin.access, kind, resolved.target, resolved.name);
+    const decision = resolved && this.authorize(call, kind, resolved, params);
     call.reason = decision?.reason;
     call.denied = decision?.allowed === false;
     if (!upstream || call.denied) {
@@ -466,12 +472,25 @@ export class RelaySession implements UpstreamEvents {
     this.forwardLocated(call, params, upstream);
   }
 
+  /** What mcpAuthorization decides for a located item: a tool call with its arguments. */
+  private authorize(
+    call: ClientCall,
+    kind: ItemKind,
+    { target, name }: Resolved,
+    params: Params,
+  ): Decision | undefined {
+    const policy = call.origin.mcpAuthorization;
+    const { access } = call.origin;
+    return call.method === "tools/call"
+      ? policy?.decideCall(access, target, name, params.arguments)
+      : policy?.decide(access, kind, target, name);
+  }
+
   /** Sends a call whose item was found to its target, under the item's own name there. */
   private forwardLocated(call: ClientCall, params: Params, upstream: Upstream): void {
     switch (call.method) {
       case "tools/call":
-        params.name = call.name;
-        return call.forward(upstream, params, this.exposing(this.exposeToolResult));
+        return this.forwardTool(call, params, upstream);
       case "prompts/get":
         params.name = call.name;
         return call.forward(upstream, params, this.exposing(this.exposePromptMessages));
@@ -484,6 +503,28 @@ export class RelaySession implements UpstreamEvents {
         params.uri = call.name;
         return call.forward(upstream, params, this.exposing(this.exposeContents));
     }
+  }
+
+  /**
+   * A tool goes to its target only while it is listed with its pinned definition; otherwise
+   * it is refused exactly as a hidden one.
+   */
+  private forwardTool(call: ClientCall, params: Params, upstream: Upstream): void {
+    const send = (allowed: boolean) => {
+      if (allowed) {
+        params.name = call.name;
+        return call.forward(upstream, params, this.exposing(this.exposeToolResult));
+      }
+      call.denied = true;
+      call.reason = this.pins?.refusal(upstream.name, call.name as string);
+      call.fail(
+        ErrorCode.InvalidParams,
+        `Unknown tool: ${boundText(params.name as string, ECHOED_NAME_MAX)}`,
+      );
+    };
+    const allowed = this.pins ? this.pins.allows(upstream, call.name as string) : true;
+    if (typeof allowed === "boolean") send(allowed);
+    else void allowed.then(send);
   }
 
   /** The adjuster, where the session exposes any name otherwise than its target wrote it. */
@@ -564,6 +605,7 @@ export class RelaySession implements UpstreamEvents {
         return allowed?.allowed !== false;
       });
     const merge = (parts: Part[]) => {
+      const pinned = spec.kind === "tool" ? this.pins?.screen(parts) : undefined;
       this.reportUnimplemented(call.method, parts);
       directory?.learnFrom(parts, spec);
       const merged = mergeLists(
@@ -574,6 +616,7 @@ export class RelaySession implements UpstreamEvents {
         visible,
       );
       if (hidden > 0) call.reason = `mcpAuthorization hid ${hidden} of the ${spec.key}`;
+      if (pinned) call.reason = call.reason ? `${call.reason}; ${pinned}` : pinned;
       return merged;
     };
     let targets = this.targetsFor(call.method);
@@ -801,6 +844,7 @@ export class RelaySession implements UpstreamEvents {
         const changed = LIST_CHANGED.get(message.method as string);
         if (!changed) return this.deliver(upstream, message);
         this.directory?.forget(upstream.name, changed);
+        if (changed === "tool") this.pins?.forget(upstream.name);
         return this.changes ? this.changes(message) : this.deliver(upstream, message);
       }
     }

@@ -16,7 +16,8 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   source: { address: "string" },
   basicAuth: { username: "string" },
   mcp: {
-    tool: NAME_AND_TARGET,
+    // A call's arguments are set at tools/call only; in lists no rule can read them.
+    tool: { ...NAME_AND_TARGET, arguments: "anyKey" },
     prompt: NAME_AND_TARGET,
     resource: { uri: "string", target: "string" },
   },
@@ -25,7 +26,6 @@ const SHAPES: Readonly<Record<string, Shape>> = {
 /** Members that agentgateway rules may name but that Gatehouse never sets, and why. */
 const NEVER_SET: Readonly<Record<string, string>> = {
   "request.body": "Gatehouse does not read request bodies for rules",
-  "mcp.tool.arguments": "rules see a tool's name and target, not its arguments",
   "mcp.tool.result": "rules decide before the call, so there is no result",
 };
 
@@ -124,27 +124,18 @@ function problemWith(root: string, keys: string[], scope: RuleScope): string | u
   return undefined;
 }
 
-/**
- * Finds references to context members that never exist when the rule runs (`request.body`,
- * `mcp.prompt.uri`, any `mcp.*` in a route rule). Such a rule type-checks, since the roots are
- * maps, but it would always evaluate to an error, which counts as false: worth a warning at load.
- */
-export function findContextWarnings(ast: ASTNode, scope: RuleScope): ExpressionProblem[] {
-  const warnings: ExpressionProblem[] = [];
-  const reported = new Set<string>();
-  const report = (message: string, offset: number) => {
-    if (reported.has(message)) return;
-    reported.add(message);
-    warnings.push({ message, offset });
-  };
-
+/** Calls `found` with each context root a rule names and the literal keys after it. */
+function visitReferences(
+  ast: ASTNode,
+  roots: Readonly<Record<string, unknown>>,
+  found: (root: string, keys: string[], node: ASTNode) => void,
+): void {
   // `bound` holds macro variables that hide a context root, as in `list.exists(mcp, mcp > 0)`.
   const visit = (node: ASTNode, bound: ReadonlySet<string>): void => {
     const chain = node.op === "id" ? { root: node.args, keys: [] } : memberChain(node);
     if (chain) {
-      if (Object.hasOwn(shapesIn(scope), chain.root) && !bound.has(chain.root)) {
-        const problem = problemWith(chain.root, chain.keys, scope);
-        if (problem) report(problem, node.start);
+      if (Object.hasOwn(roots, chain.root) && !bound.has(chain.root)) {
+        found(chain.root, chain.keys, node);
       }
       // A chain's keys are literals: there is nothing else inside it to visit.
       return;
@@ -165,7 +156,38 @@ export function findContextWarnings(ast: ASTNode, scope: RuleScope): ExpressionP
     }
     for (const child of children(node)) visit(child, bound);
   };
-
   visit(ast, new Set());
+}
+
+/**
+ * Finds references to context members that never exist when the rule runs (`request.body`,
+ * `mcp.prompt.uri`, any `mcp.*` in a route rule). Such a rule type-checks, since the roots are
+ * maps, but it would always evaluate to an error, which counts as false: worth a warning at load.
+ */
+export function findContextWarnings(ast: ASTNode, scope: RuleScope): ExpressionProblem[] {
+  const warnings: ExpressionProblem[] = [];
+  const reported = new Set<string>();
+  visitReferences(ast, shapesIn(scope), (root, keys, node) => {
+    const message = problemWith(root, keys, scope);
+    if (!message || reported.has(message)) return;
+    reported.add(message);
+    warnings.push({ message, offset: node.start });
+  });
   return warnings;
+}
+
+const ARGUMENTS_PATH = ["tool", "arguments"];
+
+/**
+ * Whether a rule may read a tool call's arguments: it names `mcp.tool.arguments`, or `mcp` or
+ * `mcp.tool` as a whole (`mcp.tool[key]`, `mcp.tool == {...}`), which may reach them. Lists do
+ * not know the arguments, so such a rule cannot decide a list item when it fails there.
+ */
+export function readsToolArguments(ast: ASTNode): boolean {
+  let reads = false;
+  visitReferences(ast, { mcp: true }, (_root, keys) => {
+    const common = Math.min(keys.length, ARGUMENTS_PATH.length);
+    if (keys.slice(0, common).every((key, i) => key === ARGUMENTS_PATH[i])) reads = true;
+  });
+  return reads;
 }

@@ -16,7 +16,7 @@ export const RULE_VARIABLES = [...MAP_VARIABLES, ...NULLABLE_VARIABLES] as const
  * The one cel-js environment every rule is parsed and checked in (creating one is costly).
  * `jwt` holds whatever the issuer put in the token. `request`, `source` and `mcp` have known
  * shapes, but are declared as maps too: a member that Gatehouse never sets (`request.body`,
- * `mcp.tool.arguments`) is a warning from context-references.ts, not a failed load, because
+ * `mcp.tool.result`) is a warning from context-references.ts, not a failed load, because
  * agentgateway configs may name them. `apiKey` and `basicAuth` are maps or null, which cel-js
  * can only declare as `dyn`.
  */

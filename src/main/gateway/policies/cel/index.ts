@@ -1,5 +1,5 @@
 export { toCelValue } from "./claims";
-export { RuleSet } from "./rule-set";
+export { ARGUMENTS_NOT_KNOWN, RuleSet } from "./rule-set";
 export type {
   CelContext,
   Decision,

@@ -38,7 +38,8 @@ export interface CelContext {
   /** What an `extAuthz` policy's `metadata` computed from its service's answer, or null. */
   extauthz: Readonly<Record<string, unknown>> | null;
   mcp?: {
-    tool?: { name: string; target: string };
+    /** `arguments` at a tools/call: the call's own (toCelValue, {} when it sent none). */
+    tool?: { name: string; target: string; arguments?: unknown };
     prompt?: { name: string; target: string };
     resource?: { uri: string; target: string };
   };
@@ -55,4 +56,9 @@ export interface Decision {
   readonly reason: string;
   /** The deciding rule's index (from 0, as RuleProblem.index), when one rule decided. */
   readonly ruleIndex?: number;
+  /**
+   * Set when a list shows a tool because a rule needs the call's arguments (`ruleIndex`): each
+   * call is decided with them.
+   */
+  readonly callDecides?: true;
 }
