@@ -57,6 +57,18 @@ export interface GatewayStatus {
   sessions: number;
   /** Since the app started. */
   counts: { allowed: number; denied: number };
+  /** Set while the embedded default config runs: its demo, to try before a config of one's own. */
+  demo?: DemoStatus;
+}
+
+/** The embedded default's demo: identities whose tokens see different tools. */
+export interface DemoStatus {
+  /** Each demo identity, and what the default config lets it use, in words. */
+  identities: { name: string; may: string }[];
+  /** Where the demo signing key's private half is kept. */
+  keyPlace: "keychain" | "file" | "memory";
+  /** Set when the key is held in memory for this run only: why, in words for the user. */
+  keyNotice?: string;
 }
 
 // ---- config --------------------------------------------------------------------------------

@@ -8,8 +8,13 @@ const defaultConfig = fileURLToPath(
 );
 
 describe("resources/default-config.yaml", () => {
-  it("runs the demo server with the node and CLI paths Gatehouse sets", async () => {
-    const env = { GATEHOUSE_NODE: "/usr/bin/node", GATEHOUSE_CLI: "/opt/gatehouse/cli.js" };
+  it("runs the demo server with the node and CLI paths Gatehouse sets, behind the demo's rules", async () => {
+    const jwks = '{"keys":[]}';
+    const env = {
+      GATEHOUSE_NODE: "/usr/bin/node",
+      GATEHOUSE_CLI: "/opt/gatehouse/cli.js",
+      GATEHOUSE_DEMO_JWKS: jwks,
+    };
     const { gateway } = await loadConfigFile(defaultConfig, env);
     expect(gateway).toEqual({
       listeners: [
@@ -23,7 +28,17 @@ describe("resources/default-config.yaml", () => {
               policiesPath: ["mcp", "policies"],
               hostnames: [],
               paths: [],
-              policies: {},
+              policies: {
+                jwtAuth: {
+                  mode: "optional",
+                  issuer: "gatehouse.demo",
+                  audiences: ["gatehouse"],
+                  jwks,
+                },
+                mcpAuthorization: {
+                  rules: ['mcp.tool.name == "echo"', 'jwt.sub == "alice"'],
+                },
+              },
               backend: {
                 targets: [
                   {
@@ -51,8 +66,9 @@ describe("resources/default-config.yaml", () => {
     const error = await loadConfigFile(defaultConfig, {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message.split("\n")).toEqual([
-      `${defaultConfig}:11:14: mcp.targets[0].stdio.cmd: environment variable GATEHOUSE_NODE is not set`,
-      `${defaultConfig}:12:16: mcp.targets[0].stdio.args[0]: environment variable GATEHOUSE_CLI is not set`,
+      `${defaultConfig}:17:13: mcp.policies.jwtAuth.jwks: environment variable GATEHOUSE_DEMO_JWKS is not set`,
+      `${defaultConfig}:27:14: mcp.targets[0].stdio.cmd: environment variable GATEHOUSE_NODE is not set`,
+      `${defaultConfig}:28:16: mcp.targets[0].stdio.args[0]: environment variable GATEHOUSE_CLI is not set`,
     ]);
   });
 });

@@ -6,9 +6,11 @@ import { jwksPath } from "../keystore/key-files";
 import type { UiApi, UiEvent } from "../../shared/ui-api";
 import { createDispatcher, type Dispatch } from "./api/dispatch";
 import { UiBackend } from "./api/ui-backend";
+import { DEMO_JWKS_VARIABLE, prepareFirstRunDemo, type FirstRunDemo } from "./first-run-demo";
 import { resolveConfigPath } from "./initial-config";
 import { LocalIssuer } from "./local-issuer";
 import { GatehouseService, loadServedConfig } from "./service";
+import { pinsPath } from "./tool-pins/pins-file";
 
 export interface GatehouseOptions {
   /** The config file; unset: the one `gatehouse init` wrote, else the embedded default. */
@@ -40,6 +42,8 @@ export interface Gatehouse {
   readonly jwksPath: string;
   /** The listeners' base URLs, once started. */
   urls(): readonly string[];
+  /** The embedded default's demo, once started with it; undefined with a config of one's own. */
+  demo(): FirstRunDemo | undefined;
   /** The config it serves once started, loaded now without serving; throws ConfigError. */
   loadConfig(): Promise<LoadedConfig>;
   /** Loads the config and serves it; throws ConfigError, or the listen error. */
@@ -52,14 +56,33 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   const env = options.env ?? process.env;
   const dataDir = defaultDataDir(env);
   const configPath = resolveConfigPath(options.configPath, dataDir);
-  const service = new GatehouseService({ configPath, env, cwd: options.cwd });
-  const backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env), dataDir });
+  // The config's own environment: the embedded default reads the demo key's JWKS from it.
+  const configEnv: NodeJS.ProcessEnv = { ...env };
+  const service = new GatehouseService({ configPath, env: configEnv, cwd: options.cwd, toolPinsPath: pinsPath(dataDir) });
+  let demo: Promise<FirstRunDemo> | undefined;
+  let prepared: FirstRunDemo | undefined;
+  /** Only the embedded default has a demo, and only what serves or loads it prepares it. */
+  const prepareDemo = async () => {
+    if (configPath !== undefined) return;
+    demo ??= prepareFirstRunDemo(env, dataDir);
+    prepared = await demo;
+    configEnv[DEMO_JWKS_VARIABLE] = prepared.key.jwks();
+  };
+  const backend = new UiBackend({
+    service,
+    // Opened after start: tokens for the demo config are signed by its demo key.
+    issuer: () => LocalIssuer.open(env, prepared?.key),
+    dataDir,
+    demo: () => prepared?.status,
+    // Commands that serve nothing (`gatehouse clients`) still see the config a start would serve.
+    loadConfig: () => gatehouse.loadConfig(),
+  });
   // No orphans: if the process exits without a clean stop, the stdio targets go with it, and
   // so does whatever they started (each leads its process group).
   const endChildren = () => {
     for (const pid of service.gateway.targetPids()) killProcessGroup(pid, "SIGTERM");
   };
-  return {
+  const gatehouse: Gatehouse = {
     api: backend,
     dispatch: createDispatcher(backend),
     subscribe: (listener) => backend.subscribe(listener),
@@ -68,8 +91,14 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     dataDir,
     jwksPath: jwksPath(dataDir),
     urls: () => service.gateway.urls,
-    loadConfig: () => loadServedConfig(configPath, env),
+    demo: () => prepared,
+    async loadConfig() {
+      await prepareDemo();
+      return loadServedConfig(configPath, configEnv);
+    },
     async start() {
+      await prepareDemo();
+      if (prepared?.warning) service.bus.notice("warn", prepared.warning);
       process.on("exit", endChildren);
       await service.start();
       await backend.start();
@@ -80,4 +109,5 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
       process.off("exit", endChildren);
     },
   };
+  return gatehouse;
 }

@@ -1,5 +1,5 @@
 import type { TargetSpec } from "../config/model";
-import type { GatewayStatus, TargetStatus } from "../../shared/ui-api";
+import type { DemoStatus, GatewayStatus, TargetStatus } from "../../shared/ui-api";
 import type { GatehouseService } from "./service";
 import { listenerUrl, routeEndpoint } from "./endpoints";
 import type { TargetStates } from "./target-states";
@@ -9,6 +9,7 @@ export function gatewayStatus(
   service: GatehouseService,
   targets: TargetStates,
   counts: GatewayStatus["counts"],
+  demo?: DemoStatus,
 ): GatewayStatus {
   const { gateway, config } = service;
   return {
@@ -32,6 +33,7 @@ export function gatewayStatus(
     })),
     sessions: gateway.sessions.size,
     counts: { ...counts },
+    ...(demo && { demo }),
   };
 }
 

@@ -5,7 +5,7 @@ import { dataDir } from "../keystore/data-dir";
 import { IdentityStore, type Identity } from "../keystore/identities";
 import { Keystore } from "../keystore/keystore";
 import { KeystoreError } from "../keystore/keystore-error";
-import { mintToken, parseTtl, type Minted } from "../keystore/mint";
+import { mintToken, parseTtl, type Minted, type Signer } from "../keystore/mint";
 import { openSecretStore } from "../keystore/open-secret-store";
 
 /** What tokens carry when neither the identity nor a config names an issuer and audience. */
@@ -30,12 +30,17 @@ export class LocalIssuer {
     readonly dataDir: string,
     readonly keystore: Keystore,
     readonly identities: IdentityStore,
+    private readonly signer: Signer,
   ) {}
 
-  static async open(env: NodeJS.ProcessEnv = process.env): Promise<LocalIssuer> {
+  /**
+   * `signer` signs the tokens it mints, when the config served trusts a key other than the
+   * keystore's (the embedded default's demo key); by default the keystore signs them.
+   */
+  static async open(env: NodeJS.ProcessEnv = process.env, signer?: Signer): Promise<LocalIssuer> {
     const dir = dataDir(env);
     const keystore = await Keystore.open({ dataDir: dir, secrets: openSecretStore(env) });
-    return new LocalIssuer(dir, keystore, await IdentityStore.open(dir));
+    return new LocalIssuer(dir, keystore, await IdentityStore.open(dir), signer ?? keystore);
   }
 
   /**
@@ -60,7 +65,7 @@ export class LocalIssuer {
       throw new KeystoreError(`no identity "${options.identity}" (see gatehouse identity list)`);
     }
     const defaults = this.defaults(config, identity);
-    return mintToken(this.keystore, {
+    return mintToken(this.signer, {
       claims: { ...identity?.claims, ...options.claims },
       issuer: options.issuer ?? defaults.issuer,
       audience: options.audience ?? defaults.audience,

@@ -43,6 +43,22 @@ export class IdentityStore {
     });
   }
 
+  /**
+   * Adds those of the identities whose names are free, and leaves an identity of the same name
+   * as it is: the user's own always wins. Returns the names it added.
+   */
+  async addMissing(identities: readonly Identity[]): Promise<string[]> {
+    const valid = identities.map(validIdentity);
+    return withFileLock(this.path, async () => {
+      const all = await this.reload();
+      const taken = new Set(all.map((each) => each.name));
+      const missing = valid.filter((identity) => !taken.has(identity.name));
+      if (missing.length === 0) return [];
+      await this.write([...all, ...missing].sort((a, b) => a.name.localeCompare(b.name)));
+      return missing.map((identity) => identity.name);
+    });
+  }
+
   /** False when there was no such identity. */
   async remove(name: string): Promise<boolean> {
     return withFileLock(this.path, async () => {

@@ -1,8 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { SignJWT, type JWTPayload } from "jose";
+import { SignJWT, type CryptoKey, type JWTPayload } from "jose";
 import { checkClaims, isAudience } from "./claims";
-import type { Keystore } from "./keystore";
 import { KeystoreError } from "./keystore-error";
+import type { KeyInfo } from "./keystore-types";
+
+/** What signs a token: the keystore's newest active key, or a key held elsewhere (the demo's). */
+export interface Signer {
+  signingKey(): Promise<{ info: Pick<KeyInfo, "kid" | "alg">; privateKey: CryptoKey }>;
+}
 
 export interface MintRequest {
   /** Any claims but iat, nbf, exp, jti, iss and aud, which minting sets; `sub` is required. */
@@ -24,8 +29,8 @@ export const MAX_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 const TTL_UNITS = { s: 1, m: 60, h: 60 * 60, d: 24 * 60 * 60 };
 
-/** Signs a token with the keystore's newest active signing key. */
-export async function mintToken(keystore: Keystore, request: MintRequest): Promise<Minted> {
+/** Signs a token with the signer's key (the keystore's: its newest active signing key). */
+export async function mintToken(signer: Signer, request: MintRequest): Promise<Minted> {
   const { claims, issuer, audience, ttlSeconds } = request;
   checkClaims(claims, "the token");
   if (claims.sub === undefined) {
@@ -41,7 +46,7 @@ export async function mintToken(keystore: Keystore, request: MintRequest): Promi
   }
   checkTtl(ttlSeconds, String(ttlSeconds));
 
-  const { info, privateKey } = await keystore.signingKey();
+  const { info, privateKey } = await signer.signingKey();
   const now = Math.floor(Date.now() / 1000);
   const { sub, ...rest } = claims;
   const payload: JWTPayload = {

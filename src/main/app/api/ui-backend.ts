@@ -7,6 +7,7 @@ import type {
   ConfigCheck,
   ConfigDocument,
   ConfigProblemInfo,
+  DemoStatus,
   GatewayStatus,
   IdentitySummary,
   KeyAlgorithmName,
@@ -45,6 +46,8 @@ export interface UiBackendOptions {
   issuer: () => Promise<LocalIssuer>;
   /** Where the denial log is kept across runs. */
   dataDir: string;
+  /** The embedded default's demo, while it runs. */
+  demo?: () => DemoStatus | undefined;
 }
 
 /** Tokens the playground mints live briefly; those for a client's settings last a workday. */
@@ -104,7 +107,7 @@ export class UiBackend implements UiApi {
   // ---- status --------------------------------------------------------------------------
 
   async status(): Promise<GatewayStatus> {
-    return gatewayStatus(this.service, this.targets, this.counts);
+    return gatewayStatus(this.service, this.targets, this.counts, this.options.demo?.());
   }
 
   async setPaused(paused: boolean): Promise<GatewayStatus> {
@@ -339,7 +342,7 @@ export class UiBackend implements UiApi {
     if (this.listeners.size === 0) return;
     this.publish({
       type: "status",
-      status: gatewayStatus(this.service, this.targets, this.counts),
+      status: gatewayStatus(this.service, this.targets, this.counts, this.options.demo?.()),
     });
   }
 

@@ -31,7 +31,7 @@ export async function serve(
   const keys = admin ? `\nPublic keys (JWKS): ${admin.url}/.well-known/jwks.json` : "";
   const ui = admin?.uiLink ? `\nAdmin UI: ${admin.uiLink}` : "";
   process.stderr.write(
-    `Gatehouse ${version} is serving ${gatehouse.source}. MCP clients connect to:\n${endpoints.join("\n")}${keys}${ui}\n`,
+    `Gatehouse ${version} is serving ${gatehouse.source}. MCP clients connect to:\n${endpoints.join("\n")}${keys}${ui}\n${demoLines(gatehouse)}`,
   );
   onStopSignal(async () => {
     await admin?.close();
@@ -40,6 +40,15 @@ export async function serve(
     process.exit(0);
   });
   return -1;
+}
+
+/** What the embedded default's demo offers, and where its key is when that is only memory. */
+function demoLines(gatehouse: Gatehouse): string {
+  const demo = gatehouse.demo()?.status;
+  if (!demo) return "";
+  const who = demo.identities.map(({ name, may }) => `${name} may use ${may}`).join("; ");
+  const notice = demo.keyNotice ? `\n${demo.keyNotice}` : "";
+  return `Demo: without a token only echo is open; ${who}. Connect as each in the Admin UI's Overview.${notice}\n`;
 }
 
 /** The admin server is a convenience: if its port is taken, the gateway serves without it. */
