@@ -161,6 +161,18 @@ describe("the UI backend", () => {
       expect(snippet.text).toContain(setup.endpoint);
       expect(snippet.text).toContain(`Bearer ${setup.token}`);
     }
+    const claude = JSON.parse(setup.snippets[0]?.text ?? "");
+    // npx asks before installing mcp-remote, and Claude Desktop gives it no terminal to answer.
+    expect(claude.mcpServers.gatehouse).toMatchObject({
+      command: "npx",
+      args: [
+        "-y",
+        "mcp-remote",
+        setup.endpoint,
+        "--header",
+        `Authorization: Bearer ${setup.token}`,
+      ],
+    });
     const vscode = JSON.parse(setup.snippets[2]?.text ?? "");
     expect(vscode.servers.gatehouse).toMatchObject({ type: "http", url: setup.endpoint });
     expect((await backend.clientSetup(null)).token).toBeUndefined();

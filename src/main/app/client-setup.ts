@@ -14,11 +14,13 @@ export function clientSetup(
       client: "Claude Desktop",
       where: "claude_desktop_config.json (Settings → Developer → Edit Config)",
       // Claude Desktop starts local servers only; mcp-remote bridges it to an HTTP endpoint.
+      // `-y`: Claude Desktop gives npx no terminal, so its "Ok to proceed?" would hang the start.
       text: json({
         mcpServers: {
           [SERVER_NAME]: {
             command: "npx",
             args: [
+              "-y",
               "mcp-remote",
               endpoint,
               ...(authorization ? ["--header", `Authorization: ${authorization}`] : []),
