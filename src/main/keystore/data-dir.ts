@@ -12,17 +12,30 @@ export function dataDir(
   platform: NodeJS.Platform = process.platform,
 ): string {
   if (env.GATEHOUSE_DATA_DIR) return env.GATEHOUSE_DATA_DIR;
-  if (platform === "win32") {
-    const appData = env.APPDATA || win32.join(env.USERPROFILE || homedir(), "AppData", "Roaming");
-    return win32.join(appData, "Gatehouse");
-  }
-  const home = env.HOME || homedir();
-  if (platform === "darwin") return posix.join(home, "Library", "Application Support", "Gatehouse");
+  const name = platform === "win32" || platform === "darwin" ? "Gatehouse" : "gatehouse";
+  return pathFor(platform).join(userAppDataDir(env, platform), name);
+}
+
+/** The user's home folder: USERPROFILE on Windows, HOME elsewhere, as the OS's own tools read it. */
+export function homeDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  return (platform === "win32" ? env.USERPROFILE : env.HOME) || homedir();
+}
+
+/**
+ * Where desktop apps keep per-user settings (Electron's `appData`): %APPDATA% on Windows,
+ * ~/Library/Application Support on macOS, $XDG_CONFIG_HOME or ~/.config elsewhere.
+ */
+export function userAppDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): string {
+  const home = homeDir(env, platform);
+  if (platform === "win32") return env.APPDATA || win32.join(home, "AppData", "Roaming");
+  if (platform === "darwin") return posix.join(home, "Library", "Application Support");
   // The XDG spec says to ignore a relative XDG_CONFIG_HOME.
-  const configHome = env.XDG_CONFIG_HOME?.startsWith("/")
-    ? env.XDG_CONFIG_HOME
-    : posix.join(home, ".config");
-  return posix.join(configHome, "gatehouse");
+  return env.XDG_CONFIG_HOME?.startsWith("/") ? env.XDG_CONFIG_HOME : posix.join(home, ".config");
+}
+
+/** Paths as the platform writes them, whatever machine computes them. */
+export function pathFor(platform: NodeJS.Platform): typeof posix {
+  return platform === "win32" ? win32 : posix;
 }
 
 /**
