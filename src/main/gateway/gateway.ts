@@ -12,7 +12,7 @@ import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
 import { SessionStore } from "./relay/session-store";
 import { StatelessBridge } from "./relay/stateless-bridge";
-import { listAllTools, type ListedTool } from "./relay/list-all-tools";
+import { RouteToolList, type ListedTool } from "./relay/list-all-tools";
 import { serveStreamableHttp } from "./relay/streamable-http";
 import { pickListener } from "./pick-listener";
 import { RequestWatch } from "./request-watch";
@@ -75,6 +75,8 @@ export class Gateway {
   private readonly listeners = new Map<string, ActiveListener>();
   private readonly sessionContext: SessionContext;
   private runtime: Runtime | undefined;
+  /** The served routes' tool lists, kept for the Access page and the Playground (listTools). */
+  private readonly toolLists = new Map<CompiledRoute, RouteToolList>();
 
   constructor(private readonly options: GatewayOptions) {
     this.sessionContext = {
@@ -97,7 +99,8 @@ export class Gateway {
 
   /** Process ids of every running stdio target, for a last-moment kill when the process exits. */
   targetPids(): number[] {
-    return [...this.sessions.pids(), ...this.stateless.pool.pids()];
+    const listing = [...this.toolLists.values()].flatMap((list) => list.pids);
+    return [...this.sessions.pids(), ...this.stateless.pool.pids(), ...listing];
   }
 
   /** The compiled config being served now, for tools that must decide exactly as it does. */
@@ -107,10 +110,30 @@ export class Gateway {
 
   /**
    * Every tool of a route's targets, as no policy filters them: an in-process session with open
-   * access, closed again. It does not appear in the log.
+   * access, which does not appear in the log. A served route's list is kept, and its session
+   * with it, until a target's list changes or another config is applied; a route no longer
+   * served is listed once and closed again.
    */
-  listTools(route: CompiledRoute): Promise<ListedTool[]> {
-    return listAllTools(route, this.sessionContext);
+  async listTools(route: CompiledRoute): Promise<ListedTool[]> {
+    const kept = this.toolLists.get(route);
+    if (kept) return kept.list();
+    const list = new RouteToolList(route, this.sessionContext);
+    const served = this.runtime?.listeners.some((listener) => listener.routes.includes(route));
+    if (served) {
+      this.toolLists.set(route, list);
+      return list.list();
+    }
+    try {
+      return await list.list();
+    } finally {
+      await list.close();
+    }
+  }
+
+  private async closeToolLists(): Promise<void> {
+    const lists = [...this.toolLists.values()];
+    this.toolLists.clear();
+    await Promise.all(lists.map((list) => list.close()));
   }
 
   /**
@@ -166,7 +189,7 @@ export class Gateway {
     this.stateless.pool.retireChanged((routeKey) => routes.get(routeKey));
     const previous = this.runtime;
     this.runtime = runtime;
-    await previous?.close();
+    await Promise.all([previous?.close(), this.closeToolLists()]);
     return runtime.warnings;
   }
 
@@ -177,7 +200,7 @@ export class Gateway {
   async close(): Promise<void> {
     await Promise.all([...this.listeners.values()].map((listener) => closeServer(listener.server)));
     this.listeners.clear();
-    await Promise.all([this.sessions.closeAll(), this.stateless.close()]);
+    await Promise.all([this.sessions.closeAll(), this.stateless.close(), this.closeToolLists()]);
     await this.runtime?.close();
   }
 
