@@ -175,6 +175,59 @@ export interface ClientSetup {
   snippets: ClientSnippet[];
 }
 
+/** The MCP clients whose own config files Gatehouse can set up. */
+export const MCP_CLIENT_IDS = [
+  "claude-desktop",
+  "claude-code",
+  "cursor",
+  "vscode",
+  "windsurf",
+] as const;
+export type McpClientId = (typeof MCP_CLIENT_IDS)[number];
+
+export interface ClientInstallOptions {
+  /** An absolute project folder, for the client's project file; null for its user-wide file. */
+  project: string | null;
+  /** Only say what the file would be: nothing is written. */
+  dryRun: boolean;
+}
+
+export interface ClientInstallResult {
+  client: McpClientId;
+  /** The client's name, e.g. `Claude Desktop`. */
+  name: string;
+  file: string;
+  /** The whole file as written, or as it would be. */
+  text: string;
+  written: boolean;
+  /** Where the previous file was kept, when there was one. */
+  backup?: string;
+  /** When the token in the entry expires, if it has one. */
+  expiresAt?: string;
+  warnings: string[];
+}
+
+/** What a token in a client's file gets from the gateway's config. */
+export interface TokenCheck {
+  /** unchecked: no route of the config asks for a token. */
+  verdict: "accepted" | "refused" | "unchecked";
+  reason?: string;
+  subject?: string;
+  expiresAt?: string;
+}
+
+/** One client's file: whether Gatehouse's entry is there, where it points, and its token. */
+export interface ClientInstallation {
+  client: McpClientId;
+  name: string;
+  file: string;
+  installed: boolean;
+  url?: string;
+  token?: TokenCheck;
+  /** Why the file could not be read (not JSON, too large), naming where. */
+  problem?: string;
+}
+
 // ---- Kubernetes ----------------------------------------------------------------------------
 
 /** What one import may carry: each file is read whole, so both are bounded before they are. */
@@ -267,6 +320,14 @@ export interface UiApi {
 
   accessMatrix(): Promise<AccessMatrix[]>;
   clientSetup(identity: string | null): Promise<ClientSetup>;
+  /** Writes the gateway's entry, with a fresh token for `identity` if given, into a client's file. */
+  installClient(
+    client: McpClientId,
+    identity: string | null,
+    options: ClientInstallOptions,
+  ): Promise<ClientInstallResult>;
+  /** Every client's file (its project file when a project is given) and what it holds of ours. */
+  clientInstallations(project: string | null): Promise<ClientInstallation[]>;
 
   /** Resource files as a local config to review and apply; nothing is written. */
   importKubernetes(files: KubernetesFile[], port: number | null): Promise<KubernetesImportResult>;
@@ -303,6 +364,8 @@ export const UI_METHODS = [
   "disconnectPlayground",
   "accessMatrix",
   "clientSetup",
+  "installClient",
+  "clientInstallations",
   "importKubernetes",
   "exportKubernetes",
 ] as const satisfies readonly UiMethod[];

@@ -1,8 +1,10 @@
 import { version } from "../../../package.json";
 import { DEFAULT_ADMIN_PORT } from "../admin/admin-server";
 import { ConfigError } from "../config/problems";
+import { ClientConfigError } from "../app/clients/client-config-error";
 import { KeystoreError } from "../keystore/keystore-error";
 import { check, listProblems } from "./commands/check";
+import { clients } from "./commands/clients";
 import { identity } from "./commands/identity";
 import { init } from "./commands/init";
 import { keys } from "./commands/keys";
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return identity(action, args, values);
     case "token":
       return token(action, args, values);
+    case "clients":
+      return clients(action, args, values);
     case "import":
       return importResources(action, args, files, values);
     case "export":
@@ -95,7 +99,7 @@ main(process.argv.slice(2)).then(
     const usage =
       error instanceof UsageError ||
       (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-    const known = usage || error instanceof KeystoreError;
+    const known = usage || error instanceof KeystoreError || error instanceof ClientConfigError;
     const text = known ? errorMessage(error as Error) : ((error as Error).stack ?? String(error));
     process.stderr.write(`gatehouse: ${text}\n${usage ? "Run gatehouse --help for usage.\n" : ""}`);
     process.exitCode = usage ? 2 : 1;

@@ -41,6 +41,17 @@ Usage:
       inspect: the header and claims, and whether each route of the config accepts
       the token, or exactly why not (- reads the token from stdin).
 
+  gatehouse clients install <client> [--identity <name>] [--project <dir>] [--dry-run]
+      Write the gateway's entry (named gatehouse) into an MCP client's own config file:
+      claude-desktop, claude-code, cursor, vscode or windsurf; --project <dir> for the
+      project file (.mcp.json, .cursor/mcp.json, .vscode/mcp.json). --identity puts a
+      fresh token for that identity (8h) in it. Every other entry is kept, the previous
+      file is kept beside it as <file>.bak-<time>; --dry-run prints the file instead.
+
+  gatehouse clients list [--project <dir>] [--json]
+      Which clients are set up, the URL their entry points at, and whether its token
+      verifies against the config (-f, else the init config).
+
   gatehouse import k8s -f <resources.yaml> [-f ...] [-o <config.yaml>] [--port <port>]
       agentgateway's Kubernetes resources (Gateway, HTTPRoute, AgentgatewayBackend,
       AgentgatewayPolicy, GlooTrafficPolicy) as a config, to stdout or -o (--force to

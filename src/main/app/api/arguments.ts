@@ -1,5 +1,6 @@
+import { isAbsolute } from "node:path";
 import { z } from "zod";
-import { KUBERNETES_IMPORT_LIMITS, type UiMethod } from "../../../shared/ui-api";
+import { KUBERNETES_IMPORT_LIMITS, MCP_CLIENT_IDS, type UiMethod } from "../../../shared/ui-api";
 
 // Bounds on what a caller may send: generous for real use, small enough that a hostile page or
 // a confused renderer cannot make main hold megabytes per call.
@@ -58,6 +59,13 @@ const dnsLabel = (what: string) =>
       `${what} must be a DNS-1123 label: 1 to 63 lowercase letters, digits or "-", starting and ending with a letter or digit`,
     );
 
+/** A project folder for a client's project file: absolute, since main's working folder is not the UI's. */
+const projectFolder = z
+  .string()
+  .min(1)
+  .max(4 * KIB)
+  .refine(isAbsolute, "the project folder is an absolute path");
+
 const caller = z.union([
   z.strictObject({ identity: name }),
   z.strictObject({ token }),
@@ -102,6 +110,12 @@ export const UI_ARGUMENTS: Record<UiMethod, z.ZodTuple> = {
 
   accessMatrix: z.tuple([]),
   clientSetup: z.tuple([name.nullable()]),
+  installClient: z.tuple([
+    z.enum(MCP_CLIENT_IDS),
+    name.nullable(),
+    z.strictObject({ project: projectFolder.nullable(), dryRun: z.boolean() }),
+  ]),
+  clientInstallations: z.tuple([projectFolder.nullable()]),
 
   importKubernetes: z.tuple([resourceFiles, port.nullable()]),
   exportKubernetes: z.tuple([

@@ -3,6 +3,9 @@ import type {
   AccessMatrix,
   ApplyResult,
   Caller,
+  ClientInstallation,
+  ClientInstallOptions,
+  ClientInstallResult,
   ClientSetup,
   ConfigCheck,
   ConfigDocument,
@@ -16,6 +19,7 @@ import type {
   KubernetesImportResult,
   KeySummary,
   LogEntry,
+  McpClientId,
   MintedToken,
   PlaygroundSession,
   TokenInspection,
@@ -25,13 +29,16 @@ import type {
 } from "../../../shared/ui-api";
 import type { LoadedConfig } from "../../config/load";
 import { ConfigError, type ConfigProblem } from "../../config/problems";
+import type { Runtime } from "../../gateway/runtime";
 import type { Identity } from "../../keystore/identities";
 import { KeystoreError } from "../../keystore/keystore-error";
 import { inspectToken } from "../inspect-token";
 import type { LocalIssuer } from "../local-issuer";
-import type { GatehouseService } from "../service";
+import { withCompiledConfig, type GatehouseService } from "../service";
 import { accessMatrix } from "../access-matrix";
 import { clientSetup } from "../client-setup";
+import { clientInstallations, installClient, tokenCheck } from "../clients/client-installer";
+import type { ClientPlace } from "../clients/mcp-clients";
 import { DenialFile } from "../denial-log";
 import { firstRoute, routeEndpoint } from "../endpoints";
 import { exportServedConfig, importKubernetesFiles } from "../kubernetes-bridge";
@@ -46,6 +53,13 @@ export interface UiBackendOptions {
   issuer: () => Promise<LocalIssuer>;
   /** Where the denial log is kept across runs. */
   dataDir: string;
+  /**
+   * The config a start would serve, for calls made while nothing is served (the CLI's
+   * `clients` commands); without it they need the gateway running.
+   */
+  loadConfig?: () => Promise<LoadedConfig>;
+  /** Where MCP clients' own config files are looked for; default this machine and process. */
+  clientPlace?: ClientPlace;
   /** The embedded default's demo, while it runs. */
   demo?: () => DemoStatus | undefined;
 }
@@ -280,6 +294,36 @@ export class UiBackend implements UiApi {
     return clientSetup(endpoint, await this.mintToken(identity, null, CLIENT_SETUP_TTL));
   }
 
+  async installClient(
+    client: McpClientId,
+    identity: string | null,
+    options: ClientInstallOptions,
+  ): Promise<ClientInstallResult> {
+    const config = await this.currentConfig();
+    const endpoint = this.endpoint(true, config);
+    const minted =
+      identity === null
+        ? undefined
+        : await (await this.issuer()).mint({ identity, ttl: CLIENT_SETUP_TTL }, config.gateway);
+    return installClient({
+      client,
+      place: this.clientPlace,
+      project: options.project,
+      dryRun: options.dryRun,
+      endpoint,
+      ...(minted && { minted: { token: minted.token, expiresAt: minted.expiresAt.toISOString() } }),
+    });
+  }
+
+  async clientInstallations(project: string | null): Promise<ClientInstallation[]> {
+    // Each token is verified as the gateway would verify it: by its own compiled policies.
+    return this.withRuntime((runtime) =>
+      clientInstallations(this.clientPlace, project, async (token) =>
+        tokenCheck(await inspectToken(token, runtime)),
+      ),
+    );
+  }
+
   // ---- Kubernetes ----------------------------------------------------------------------
 
   async importKubernetes(
@@ -307,9 +351,27 @@ export class UiBackend implements UiApi {
     return this.opened;
   }
 
+  private get clientPlace(): ClientPlace {
+    return this.options.clientPlace ?? { platform: process.platform, env: process.env };
+  }
+
+  /** The config served now; while nothing is served, the one a start would serve. */
+  private async currentConfig(): Promise<LoadedConfig> {
+    if (this.service.config) return this.service.config;
+    if (!this.options.loadConfig) throw new Error("the gateway is not running");
+    return this.options.loadConfig();
+  }
+
+  /** Runs `use` on the runtime serving now, or on one compiled from the config a start would serve. */
+  private async withRuntime<T>(use: (runtime: Runtime) => Promise<T>): Promise<T> {
+    const runtime = this.service.gateway.currentRuntime;
+    if (runtime) return use(runtime);
+    return withCompiledConfig(await this.currentConfig(), { cwd: this.service.cwd }, use);
+  }
+
   /** The first route's endpoint: where the playground and the client settings point. */
-  private endpoint(display: boolean): string {
-    const first = firstRoute(this.service.config?.gateway.listeners ?? []);
+  private endpoint(display: boolean, config = this.service.config): string {
+    const first = firstRoute(config?.gateway.listeners ?? []);
     if (!first) throw new Error("the config has no route to connect to");
     return routeEndpoint(this.service.gateway, first.listener, first.route, display);
   }
