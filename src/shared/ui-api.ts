@@ -138,6 +138,18 @@ export interface PlaygroundSession {
   tools: ToolSummary[];
 }
 
+/**
+ * What the gateway would decide for a tool call with some arguments, before it is made: the
+ * playground's session's caller, the route's compiled rules, the relay's CEL context.
+ */
+export interface CallPreview {
+  allowed: boolean;
+  /** In words, as the gateway's log gives it: `allowed by rule 1: ...`, `no allow rule matched`. */
+  reason: string;
+  /** The deciding mcpAuthorization rule, counted from 1 as in the config, when one decided. */
+  rule?: number;
+}
+
 export interface ToolCallOutcome {
   ok: boolean;
   /** The tool's result content when it ran. */
@@ -316,6 +328,12 @@ export interface UiApi {
     name: string,
     args: Record<string, unknown>,
   ): Promise<ToolCallOutcome>;
+  /** Whether calling the tool with these arguments would be allowed, and by which rule. */
+  previewToolCall(
+    sessionId: string,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<CallPreview>;
   disconnectPlayground(sessionId: string): Promise<void>;
 
   accessMatrix(): Promise<AccessMatrix[]>;
@@ -361,6 +379,7 @@ export const UI_METHODS = [
   "recentRequests",
   "connectPlayground",
   "callTool",
+  "previewToolCall",
   "disconnectPlayground",
   "accessMatrix",
   "clientSetup",

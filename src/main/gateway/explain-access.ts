@@ -41,8 +41,13 @@ export interface AccessExplanation {
    * a refusal holds unless one of them refuses.
    */
   unforeseen: string[];
-  /** What `mcpAuthorization` decides for one tool, prompt or resource: the deciding rule. */
+  /**
+   * What `mcpAuthorization` decides for one tool, prompt or resource in a list: the deciding
+   * rule. A tool some rule needs a call's arguments for is listed (`callDecides`).
+   */
   item(kind: ItemKind, target: string, name: string): Decision;
+  /** What `mcpAuthorization` decides for a `tools/call` with these arguments, as the relay does. */
+  toolCall(target: string, name: string, args: unknown): Decision;
 }
 
 const NO_MCP_AUTHORIZATION: Decision = Object.freeze({
@@ -98,6 +103,8 @@ export async function explainAccess(
     unforeseen,
     item: (kind, target, name) =>
       rules ? rules.decide(access, kind, target, name) : NO_MCP_AUTHORIZATION,
+    toolCall: (target, name, args) =>
+      rules ? rules.decideCall(access, target, name, args) : NO_MCP_AUTHORIZATION,
   };
 }
 

@@ -106,6 +106,7 @@ export const UI_ARGUMENTS: Record<UiMethod, z.ZodTuple> = {
 
   connectPlayground: z.tuple([caller]),
   callTool: z.tuple([sessionId, z.string().min(1).max(500), jsonObject]),
+  previewToolCall: z.tuple([sessionId, z.string().min(1).max(500), jsonObject]),
   disconnectPlayground: z.tuple([sessionId]),
 
   accessMatrix: z.tuple([]),

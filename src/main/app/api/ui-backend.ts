@@ -1,6 +1,7 @@
 import type { GatewayEvent } from "../../gateway/log-event";
 import type {
   AccessMatrix,
+  CallPreview,
   ApplyResult,
   Caller,
   ClientInstallation,
@@ -257,6 +258,17 @@ export class UiBackend implements UiApi {
     args: Record<string, unknown>,
   ): Promise<ToolCallOutcome> {
     return this.playground.callTool(sessionId, name, args);
+  }
+
+  previewToolCall(
+    sessionId: string,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<CallPreview> {
+    const { gateway } = this.service;
+    return this.playground.previewCall(sessionId, name, args, gateway.currentRuntime, (route) =>
+      gateway.listTools(route),
+    );
   }
 
   disconnectPlayground(sessionId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { PlaygroundSession, ToolCallOutcome } from "../../../../shared/ui-api";
 import { useUiClient } from "../../api/ui-client-context";
 import { EmptyState } from "../../components/EmptyState";
@@ -13,7 +13,8 @@ import { ToolForm } from "./ToolForm";
 import { ToolOutcomeView } from "./ToolOutcomeView";
 import "./PlaygroundPage.css";
 
-export function PlaygroundPage() {
+/** `connectAs`: an identity to connect as at once (the Overview's "Connect as alice"). */
+export function PlaygroundPage({ connectAs }: { connectAs?: string }) {
   const client = useUiClient();
   const identities = useAsync(() => client.listIdentities(), [client]);
   const [choice, setChoice] = useState<CallerChoice>({ kind: "identity", identity: "", token: "" });
@@ -39,7 +40,19 @@ export function PlaygroundPage() {
       ? { ...choice, identity: firstIdentity }
       : choice;
 
-  async function connect(): Promise<void> {
+  // Once the identities are known, so that an identity that is gone shows the usual picker.
+  const connectedAtOnce = useRef(false);
+  useEffect(() => {
+    if (connectedAtOnce.current || !connectAs || !identities.data) return;
+    connectedAtOnce.current = true;
+    if (!identities.data.some((identity) => identity.name === connectAs)) return;
+    const asked: CallerChoice = { kind: "identity", identity: connectAs, token: "" };
+    setChoice(asked);
+    void connect(asked);
+    // connect is a plain function of this render; running once is the point.
+  }, [connectAs, identities.data]);
+
+  async function connect(caller: CallerChoice = effectiveChoice): Promise<void> {
     setConnecting(true);
     setConnectError(undefined);
     setOutcome(undefined);
@@ -50,7 +63,7 @@ export function PlaygroundPage() {
         sessionId.current = undefined;
         setSession(undefined);
       }
-      const connected = await client.connectPlayground(callerOf(effectiveChoice));
+      const connected = await client.connectPlayground(callerOf(caller));
       sessionId.current = connected.id;
       setSession(connected);
     } catch (caught) {
@@ -74,6 +87,12 @@ export function PlaygroundPage() {
   }
 
   const tool = session?.tools.find((each) => each.name === toolName);
+  const sessionOpen = session?.id;
+  const preview = useCallback(
+    (args: Record<string, unknown>) =>
+      client.previewToolCall(sessionOpen as string, toolName as string, args),
+    [client, sessionOpen, toolName],
+  );
 
   return (
     <div className="page">
@@ -151,6 +170,7 @@ export function PlaygroundPage() {
                   tool={tool}
                   calling={calling}
                   onCall={(args) => void call(args)}
+                  preview={preview}
                 />
                 {outcome && (
                   <div className="stack">

@@ -1,7 +1,10 @@
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
 import type { FormEvent } from "react";
-import type { ToolSummary } from "../../../../shared/ui-api";
+import type { CallPreview, ToolSummary } from "../../../../shared/ui-api";
 import { Spinner } from "../../components/Spinner";
+import { useDebouncedValue } from "../../hooks/use-debounced-value";
+import { errorMessage } from "../../hooks/use-async";
+import { CallPreviewLine, type PreviewState } from "./CallPreviewLine";
 import { fieldsOf, initialValue, toArguments } from "./input-schema";
 import type { FieldValue } from "./input-schema";
 import { SchemaFieldInput } from "./SchemaFieldInput";
@@ -10,15 +13,39 @@ interface ToolFormProps {
   tool: ToolSummary;
   calling: boolean;
   onCall: (args: Record<string, unknown>) => void;
+  /** What the gateway would decide for these arguments; asked as the user types, debounced. */
+  preview: (args: Record<string, unknown>) => Promise<CallPreview>;
 }
 
-export function ToolForm({ tool, calling, onCall }: ToolFormProps) {
+/** Long enough to wait for a pause in typing, short enough to feel immediate. */
+const PREVIEW_DELAY_MS = 300;
+
+export function ToolForm({ tool, calling, onCall, preview }: ToolFormProps) {
   const id = useId();
   const fields = useMemo(() => fieldsOf(tool.inputSchema), [tool.inputSchema]);
   const [values, setValues] = useState<Record<string, FieldValue>>(() =>
     Object.fromEntries(fields.map((field) => [field.name, initialValue(field)])),
   );
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [decision, setDecision] = useState<PreviewState>();
+  const settledValues = useDebouncedValue(values, PREVIEW_DELAY_MS);
+
+  useEffect(() => {
+    const result = toArguments(fields, settledValues);
+    if (!result.ok) {
+      setDecision({ kind: "incomplete" });
+      return;
+    }
+    // An answer for arguments the user has typed past since is dropped.
+    let current = true;
+    preview(result.args).then(
+      (answer) => current && setDecision({ kind: "decided", preview: answer }),
+      (caught: unknown) => current && setDecision({ kind: "unknown", error: errorMessage(caught) }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [fields, settledValues, preview]);
 
   function submit(event: FormEvent): void {
     event.preventDefault();
@@ -48,6 +75,7 @@ export function ToolForm({ tool, calling, onCall }: ToolFormProps) {
           onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
         />
       ))}
+      <CallPreviewLine state={decision} />
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={calling}>
           {calling && <Spinner label="Calling" />}
