@@ -10,6 +10,7 @@ import { PolicyRequest, type Answer } from "./policies/policy";
 import type { Exchange } from "./relay/exchange";
 import { isLegacySse, serveLegacySse } from "./relay/legacy-sse";
 import type { SessionContext } from "./relay/session";
+import type { ToolPins } from "./relay/session-pins";
 import { SessionStore } from "./relay/session-store";
 import { StatelessBridge } from "./relay/stateless-bridge";
 import { RouteToolList, type ListedTool } from "./relay/list-all-tools";
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   version: string;
   /** How long a target may take to start and answer `initialize`; npx may download first. */
   initializeTimeoutMs?: number;
+  /** Where tool definitions are pinned (the app's pins file); without it, none is. */
+  toolPins?: ToolPins;
 }
 
 /** One socket, and the listeners it serves: one, or several told apart by host name. */
@@ -83,6 +86,7 @@ export class Gateway {
       bus: options.bus,
       gatewayInfo: { name: "gatehouse", version: options.version },
       initializeTimeoutMs: options.initializeTimeoutMs ?? 60_000,
+      toolPins: options.toolPins,
     };
     this.stateless = new StatelessBridge(this.sessionContext);
   }
