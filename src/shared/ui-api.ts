@@ -240,6 +240,32 @@ export interface ClientInstallation {
   problem?: string;
 }
 
+// ---- pinned tool definitions ----------------------------------------------------------------
+
+/** A tool whose definition changed since it was pinned: hidden until a person decides. */
+export interface PendingToolChange {
+  tool: string;
+  pinnedAt: string;
+  /** When the changed definition was first seen. */
+  seenAt: string;
+  /** Both definitions as kept (JSON, keys sorted, cut beyond 8 KiB). */
+  pinned: string;
+  changed: string;
+  /** A unified diff from the pinned definition to the changed one. */
+  diff: string;
+}
+
+/** The pinned tools of one target (by its identity: its command line or URL). */
+export interface ToolPinsOfTarget {
+  /** The target's name and route as last seen: what `approve` and `reset` take. */
+  target: string;
+  route: string;
+  identity: string;
+  /** How many tools are pinned. */
+  tools: number;
+  pending: PendingToolChange[];
+}
+
 // ---- Kubernetes ----------------------------------------------------------------------------
 
 /** What one import may carry: each file is read whole, so both are bounded before they are. */
@@ -281,7 +307,9 @@ export type UiEvent =
   | { type: "notice"; event: Extract<GatewayEvent, { kind: "notice" }> }
   | { type: "status"; status: GatewayStatus }
   /** An identity was saved or removed: lists of identities (the tray's tokens) are stale. */
-  | { type: "identities-changed" };
+  | { type: "identities-changed" }
+  /** A tool was pinned, changed, approved or rejected: the list of tool pins is stale. */
+  | { type: "tool-pins-changed" };
 
 // ---- the API -------------------------------------------------------------------------------
 
@@ -347,6 +375,15 @@ export interface UiApi {
   /** Every client's file (its project file when a project is given) and what it holds of ours. */
   clientInstallations(project: string | null): Promise<ClientInstallation[]>;
 
+  /** Every target's pinned tools, with the changes that await a decision. */
+  listToolPins(): Promise<ToolPinsOfTarget[]>;
+  /** `target` is a target's name, or route/name. The changed definition becomes the pin. */
+  approveToolChange(target: string, tool: string): Promise<ToolPinsOfTarget[]>;
+  /** The old pin stays, and the tool stays hidden while it differs. */
+  rejectToolChange(target: string, tool: string): Promise<ToolPinsOfTarget[]>;
+  /** Forgets a target's pins: its tools are pinned anew when next listed. */
+  resetToolPins(target: string): Promise<ToolPinsOfTarget[]>;
+
   /** Resource files as a local config to review and apply; nothing is written. */
   importKubernetes(files: KubernetesFile[], port: number | null): Promise<KubernetesImportResult>;
   /** The config the gateway serves, as agentgateway Kubernetes resources. */
@@ -385,6 +422,10 @@ export const UI_METHODS = [
   "clientSetup",
   "installClient",
   "clientInstallations",
+  "listToolPins",
+  "approveToolChange",
+  "rejectToolChange",
+  "resetToolPins",
   "importKubernetes",
   "exportKubernetes",
 ] as const satisfies readonly UiMethod[];

@@ -7,6 +7,7 @@ import { ConfigError, formatProblem, type ConfigProblem } from "../config/proble
 import { watchFile } from "../config/watch";
 import { Gateway } from "../gateway/gateway";
 import { LogBus } from "../gateway/log-bus";
+import { ToolPinStore } from "./tool-pins/tool-pin-store";
 import {
   CompileError,
   compileRuntime,
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   /** Where relative `jwks.file` paths resolve (the working directory, as in agentgateway). */
   cwd?: string;
   initializeTimeoutMs?: number;
+  /** The pins file of tool definitions (rug-pull protection); without it, no tool is pinned. */
+  toolPinsPath?: string;
 }
 
 const DEFAULT_CONFIG_NAME = "(embedded default config)";
@@ -34,15 +37,20 @@ export class GatehouseService {
   readonly bus = new LogBus();
   readonly version = version;
   readonly gateway: Gateway;
+  /** The pinned tool definitions, when the service pins them. */
+  readonly toolPins: ToolPinStore | undefined;
   private loaded: LoadedConfig | undefined;
   private stopWatching: (() => Promise<void>) | undefined;
   private reloading = Promise.resolve();
 
   constructor(private readonly options: ServiceOptions = {}) {
+    const { toolPinsPath } = options;
+    this.toolPins = toolPinsPath ? new ToolPinStore(toolPinsPath, this.bus) : undefined;
     this.gateway = new Gateway({
       bus: this.bus,
       version,
       initializeTimeoutMs: options.initializeTimeoutMs,
+      toolPins: this.toolPins,
     });
   }
 
@@ -62,6 +70,8 @@ export class GatehouseService {
 
   /** Loads the config and starts listening; throws ConfigError or a listen error. */
   async start(): Promise<void> {
+    // Before any session lists a tool: what was pinned in earlier runs holds from the first.
+    await this.toolPins?.start();
     this.loaded = await this.load();
     await this.apply(this.loaded);
     const path = this.options.configPath;
@@ -123,6 +133,7 @@ export class GatehouseService {
   async stop(): Promise<void> {
     await this.stopWatching?.();
     await this.gateway.close();
+    await this.toolPins?.close();
   }
 
   /** Compiles and serves a loaded config; its problems and warnings point into the file. */

@@ -8,6 +8,7 @@ import { clients } from "./commands/clients";
 import { identity } from "./commands/identity";
 import { init } from "./commands/init";
 import { keys } from "./commands/keys";
+import { pins } from "./commands/pins";
 import { exportResources, importResources } from "./commands/kubernetes";
 import { serve } from "./commands/serve";
 import { token } from "./commands/token";
@@ -47,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       return identity(action, args, values);
     case "token":
       return token(action, args, values);
+    case "pins":
+      return pins(action, args, values);
     case "clients":
       return clients(action, args, values);
     case "import":

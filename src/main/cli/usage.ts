@@ -52,6 +52,15 @@ Usage:
       Which clients are set up, the URL their entry points at, and whether its token
       verifies against the config (-f, else the init config).
 
+  gatehouse pins list | approve <target> <tool> | reject <target> <tool> | reset <target>
+      Pinned tool definitions (rug-pull protection): each tool's definition is pinned
+      when first listed; a tool whose definition changes is hidden until approved.
+      list: the pins and the changes awaiting a decision, with a diff (--json).
+      approve: the changed definition becomes the pin. reject: the old pin stays, and
+      the tool stays hidden while it differs. reset: pin a target's tools anew. A
+      target is its name, or route/name; a running gateway applies it from its next
+      session. A target's \`pinning: false\` turns pinning off for it.
+
   gatehouse import k8s -f <resources.yaml> [-f ...] [-o <config.yaml>] [--port <port>]
       agentgateway's Kubernetes resources (Gateway, HTTPRoute, AgentgatewayBackend,
       AgentgatewayPolicy, GlooTrafficPolicy) as a config, to stdout or -o (--force to

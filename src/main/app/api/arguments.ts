@@ -66,6 +66,10 @@ const projectFolder = z
   .max(4 * KIB)
   .refine(isAbsolute, "the project folder is an absolute path");
 
+/** A target as `gatehouse pins` names it (name or route/name), and one of its tools. */
+const pinnedTarget = z.string().min(1).max(600);
+const toolName = z.string().min(1).max(256);
+
 const caller = z.union([
   z.strictObject({ identity: name }),
   z.strictObject({ token }),
@@ -117,6 +121,11 @@ export const UI_ARGUMENTS: Record<UiMethod, z.ZodTuple> = {
     z.strictObject({ project: projectFolder.nullable(), dryRun: z.boolean() }),
   ]),
   clientInstallations: z.tuple([projectFolder.nullable()]),
+
+  listToolPins: z.tuple([]),
+  approveToolChange: z.tuple([pinnedTarget, toolName]),
+  rejectToolChange: z.tuple([pinnedTarget, toolName]),
+  resetToolPins: z.tuple([pinnedTarget]),
 
   importKubernetes: z.tuple([resourceFiles, port.nullable()]),
   exportKubernetes: z.tuple([

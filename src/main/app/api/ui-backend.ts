@@ -25,6 +25,7 @@ import type {
   PlaygroundSession,
   TokenInspection,
   ToolCallOutcome,
+  ToolPinsOfTarget,
   UiApi,
   UiEvent,
 } from "../../../shared/ui-api";
@@ -47,6 +48,7 @@ import { Playground } from "../playground";
 import { RequestLog } from "../request-log";
 import { gatewayStatus } from "../gateway-status";
 import { TargetStates } from "../target-states";
+import type { ToolPinStore } from "../tool-pins/tool-pin-store";
 
 export interface UiBackendOptions {
   service: GatehouseService;
@@ -82,6 +84,7 @@ export class UiBackend implements UiApi {
   private readonly counts = { allowed: 0, denied: 0 };
   private readonly listeners = new Set<(event: UiEvent) => void>();
   private unsubscribe: (() => void) | undefined;
+  private unsubscribePins: (() => void) | undefined;
   private opened: Promise<LocalIssuer> | undefined;
   /** The config the last status event showed; a reload replaces it. */
   private shownConfig: LoadedConfig | undefined;
@@ -104,11 +107,15 @@ export class UiBackend implements UiApi {
     }
     this.shownConfig = this.service.config;
     this.unsubscribe = this.service.bus.subscribe((event) => this.observe(event));
+    this.unsubscribePins = this.service.toolPins?.onChange(() =>
+      this.publish({ type: "tool-pins-changed" }),
+    );
   }
 
   async close(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribePins?.();
     await this.playground.closeAll();
     await this.denials.flushed();
   }
@@ -334,6 +341,33 @@ export class UiBackend implements UiApi {
         tokenCheck(await inspectToken(token, runtime)),
       ),
     );
+  }
+
+  // ---- pinned tool definitions --------------------------------------------------------
+
+  async listToolPins(): Promise<ToolPinsOfTarget[]> {
+    return this.toolPins.list();
+  }
+
+  async approveToolChange(target: string, tool: string): Promise<ToolPinsOfTarget[]> {
+    await this.toolPins.approve(target, tool);
+    return this.toolPins.list();
+  }
+
+  async rejectToolChange(target: string, tool: string): Promise<ToolPinsOfTarget[]> {
+    await this.toolPins.reject(target, tool);
+    return this.toolPins.list();
+  }
+
+  async resetToolPins(target: string): Promise<ToolPinsOfTarget[]> {
+    await this.toolPins.reset(target);
+    return this.toolPins.list();
+  }
+
+  private get toolPins(): ToolPinStore {
+    const { toolPins } = this.service;
+    if (!toolPins) throw new Error("this Gatehouse pins no tool definitions (no data folder)");
+    return toolPins;
   }
 
   // ---- Kubernetes ----------------------------------------------------------------------
