@@ -6,6 +6,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { Skeleton } from "../../components/Skeleton";
 import { useAsync } from "../../hooks/use-async";
 import { formatDateTime, formatExpiry } from "../../lib/format";
+import { ClientInstallCard } from "./ClientInstallCard";
 import { ClientSnippetCard } from "./ClientSnippetCard";
 import "./ClientsPage.css";
 
@@ -20,7 +21,7 @@ export function ClientsPage() {
     <div className="page">
       <PageHeader
         title="Clients"
-        description="Point an MCP client at the gateway: pick who it connects as, then copy its config."
+        description="Point an MCP client at the gateway: pick who it connects as, then install it into the client or copy its config."
       />
       <div className="card card-body clients-controls">
         <div className="field">
@@ -57,6 +58,7 @@ export function ClientsPage() {
           here for a fresh one, or mint a longer one in <a href="#/tokens">Tokens</a>.
         </div>
       )}
+      <ClientInstallCard identity={identity} />
       {!setup.data && !setup.error && <Skeleton lines={6} />}
       <div className="snippets">
         {setup.data?.snippets.map((snippet) => (
