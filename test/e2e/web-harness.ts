@@ -18,17 +18,19 @@ export const chromiumReason = existsSync(CHROMIUM)
 
 /**
  * The built gateway in web mode (`gatehouse -f config --admin-port`), with its data in
- * `dataDir`, and the one-time admin link it prints.
+ * `dataDir`, and the one-time admin link it prints; `extraEnv` goes on top of its environment.
  */
 export async function startWebGateway(
   configPath: string,
   dataDir: string,
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ gateway: Running; link: string }> {
   const adminPort = await freePort();
   const env = {
     ...process.env,
     GATEHOUSE_DATA_DIR: dataDir,
     ...(keychainReason && { GATEHOUSE_KEYSTORE: "file" }),
+    ...extraEnv,
   };
   const gateway = start(["-f", configPath, "--admin-port", String(adminPort)], { env });
   await waitFor("the admin UI link", () => /Admin UI: (\S+)/.test(gateway.stderr), 20_000);
