@@ -11,7 +11,6 @@ import { resolveConfigPath } from "./initial-config";
 import { LocalIssuer } from "./local-issuer";
 import { GatehouseService, loadServedConfig } from "./service";
 import { pinsPath } from "./tool-pins/pins-file";
-import { pinsPath } from "./tool-pins/pins-file";
 
 export interface GatehouseOptions {
   /** The config file; unset: the one `gatehouse init` wrote, else the embedded default. */

@@ -20,7 +20,6 @@ import {
 } from "./merge";
 import { Namespace, type ItemKind, type Resolved } from "./namespace";
 import { SessionPins, type ToolPins } from "./session-pins";
-import { SessionPins, type ToolPins } from "./session-pins";
 import { TargetDirectory } from "./target-directory";
 import { Upstream, type UpstreamEvents } from "./upstream";
 
@@ -76,8 +75,6 @@ export class RelaySession implements UpstreamEvents {
   private namespace = new Namespace([], "conditional");
   /** Which target offers an unprefixed name (`prefixMode: never` with several targets). */
   private directory: TargetDirectory | undefined;
-  /** Which tools are listed with their pinned definition, for targets that pin them. */
-  private pins: SessionPins | undefined;
   /** Which tools are listed with their pinned definition, for targets that pin them. */
   private pins: SessionPins | undefined;
   /** The Streamable HTTP GET stream, or the legacy SSE stream: for what no call is waiting on. */
@@ -310,8 +307,6 @@ export class RelaySession implements UpstreamEvents {
     }
     const { toolPins } = this.context;
     if (toolPins) this.pins = new SessionPins(toolPins, call.origin.route, this.upstreams);
-    const { toolPins } = this.context;
-    if (toolPins) this.pins = new SessionPins(toolPins, call.origin.route, this.upstreams);
     this.state = "ready";
     call.resolve(mergeInitialize(started, params?.protocolVersion, this.context.gatewayInfo));
   }
@@ -466,7 +461,6 @@ export class RelaySession implements UpstreamEvents {
     const decision = resolved && this.authorize(call, kind, resolved, params);
     call.reason = decision?.reason;
     call.denied = decision?.allowed === false;
-    if (call.denied) call.rule = call.origin.mcpAuthorization?.rulePath(decision as Decision);
     if (!upstream || call.denied) {
       // Echoed bounded: a client that sends a name of megabytes does not get them back.
       const shown = boundText(exposed, ECHOED_NAME_MAX);
@@ -509,28 +503,6 @@ export class RelaySession implements UpstreamEvents {
         params.uri = call.name;
         return call.forward(upstream, params, this.exposing(this.exposeContents));
     }
-  }
-
-  /**
-   * A tool goes to its target only while it is listed with its pinned definition; otherwise
-   * it is refused exactly as a hidden one.
-   */
-  private forwardTool(call: ClientCall, params: Params, upstream: Upstream): void {
-    const send = (allowed: boolean) => {
-      if (allowed) {
-        params.name = call.name;
-        return call.forward(upstream, params, this.exposing(this.exposeToolResult));
-      }
-      call.denied = true;
-      call.reason = this.pins?.refusal(upstream.name, call.name as string);
-      call.fail(
-        ErrorCode.InvalidParams,
-        `Unknown tool: ${boundText(params.name as string, ECHOED_NAME_MAX)}`,
-      );
-    };
-    const allowed = this.pins ? this.pins.allows(upstream, call.name as string) : true;
-    if (typeof allowed === "boolean") send(allowed);
-    else void allowed.then(send);
   }
 
   /**
@@ -748,7 +720,6 @@ export class RelaySession implements UpstreamEvents {
       subject: call.origin.access.caller.subject,
       issuer: call.origin.access.caller.issuer,
       reason: call.reason,
-      ...(call.rule && { rule: call.rule }),
       durationMs: call.durationMs,
       error,
       ...(call.denied && { denied: true }),
@@ -874,7 +845,6 @@ export class RelaySession implements UpstreamEvents {
         const changed = LIST_CHANGED.get(message.method as string);
         if (!changed) return this.deliver(upstream, message);
         this.directory?.forget(upstream.name, changed);
-        if (changed === "tool") this.pins?.forget(upstream.name);
         if (changed === "tool") this.pins?.forget(upstream.name);
         return this.changes ? this.changes(message) : this.deliver(upstream, message);
       }

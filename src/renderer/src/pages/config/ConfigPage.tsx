@@ -32,8 +32,7 @@ interface ApplyFailure {
   problems: ConfigProblemInfo[];
 }
 
-/** `revealLine`: a line to show and select when the config opens (a denial's deciding rule). */
-export function ConfigPage({ revealLine }: { revealLine?: number }) {
+export function ConfigPage() {
   const client = useUiClient();
   const toast = useToast();
   const config = useAsync(() => client.readConfig(), [client]);
@@ -271,7 +270,6 @@ export function ConfigPage({ revealLine }: { revealLine?: number }) {
                 readOnly={!editable}
                 problems={editorProblems}
                 label="Config YAML"
-                revealLine={revealLine}
               />
             </div>
             {view === "changes" &&

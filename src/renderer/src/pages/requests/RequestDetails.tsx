@@ -1,7 +1,6 @@
 import { useEffect, useRef } from "react";
 import type { LogEntry } from "../../../../shared/ui-api";
 import { formatDuration } from "../../lib/format";
-import { RuleLink } from "./RuleLink";
 
 interface RequestDetailsProps {
   entry: LogEntry;
@@ -59,15 +58,7 @@ export function RequestDetails({ entry, onClose }: RequestDetailsProps) {
               }
             >
               <dt>{label}</dt>
-              <dd>
-                {value}
-                {label === "Denied because" && entry.ruleLine !== undefined && (
-                  <>
-                    {" "}
-                    <RuleLink line={entry.ruleLine} />
-                  </>
-                )}
-              </dd>
+              <dd>{value}</dd>
             </div>
           ))}
       </dl>

@@ -1,6 +1,5 @@
 import type { LogEntry } from "../../../../shared/ui-api";
 import { formatDuration, formatTime } from "../../lib/format";
-import { RuleLink } from "./RuleLink";
 
 interface RequestRowProps {
   entry: LogEntry;
@@ -50,10 +49,7 @@ export function RequestRow({ entry, selected, onOpen }: RequestRowProps) {
         <CallerCell entry={entry} />
       </td>
       <td className="mono muted">{formatDuration(entry.durationMs)}</td>
-      <td>
-        {entry.denied && <span className="badge badge-danger">denied</span>}{" "}
-        {entry.ruleLine !== undefined && <RuleLink line={entry.ruleLine} />}
-      </td>
+      <td>{entry.denied && <span className="badge badge-danger">denied</span>}</td>
     </tr>
   );
 }
