@@ -299,8 +299,11 @@ export interface KubernetesExportResult {
 
 // ---- events --------------------------------------------------------------------------------
 
-/** A request or notice as the live log shows it: with an id, and whether a policy refused it. */
-export type LogEntry = RequestEvent & { id: number; denied: boolean };
+/**
+ * A request as the live log shows it: with an id, whether a policy refused it, and the line of
+ * the config (as it was when the entry was made) where the rule that refused it is written.
+ */
+export type LogEntry = RequestEvent & { id: number; denied: boolean; ruleLine?: number };
 
 export type UiEvent =
   | { type: "request"; entry: LogEntry }

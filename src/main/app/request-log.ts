@@ -24,8 +24,10 @@ export class RequestLog {
   private bytes = 0;
   private nextId = 1;
 
-  add(event: RequestEvent): LogEntry {
+  /** `ruleLine`: where the config holds the rule that refused it (see RequestEvent.rule). */
+  add(event: RequestEvent, ruleLine?: number): LogEntry {
     const entry: LogEntry = { ...event, id: this.nextId++, denied: event.denied === true };
+    if (ruleLine !== undefined) entry.ruleLine = ruleLine;
     const size = approximateBytes(event);
     if (this.count === CAPACITY) this.dropOldest();
     // One entry is far below the budget (the bus bounds every field), so this ends.

@@ -34,6 +34,11 @@ export interface RequestEvent {
   unverifiedIssuer?: string;
   /** Why a policy allowed or denied it: the deciding rule, or the failure (never the token). */
   reason?: string;
+  /**
+   * Where in the config the rule that refused it is written: its key path (for mcpAuthorization,
+   * the rule, or the policy when no allow rule matched). From the config, not the client.
+   */
+  rule?: readonly (string | number)[];
   durationMs: number;
   /** Why the request failed, in words for a person. */
   error?: string;

@@ -71,7 +71,7 @@ function CurrentPage({ route }: { route: HashRoute }) {
     case "overview":
       return <OverviewPage />;
     case "config":
-      return <ConfigPage />;
+      return <ConfigPage revealLine={Number(route.params.get("line")) || undefined} />;
     case "keys":
       return <KeysPage />;
     case "tokens":
@@ -79,7 +79,7 @@ function CurrentPage({ route }: { route: HashRoute }) {
     case "requests":
       return <RequestsPage deniedOnly={route.params.get("denied") === "1"} />;
     case "playground":
-      return <PlaygroundPage />;
+      return <PlaygroundPage connectAs={route.params.get("as") ?? undefined} />;
     case "access":
       return <AccessPage />;
     case "clients":

@@ -1,4 +1,4 @@
-import type { GatewayEvent } from "../../gateway/log-event";
+import type { GatewayEvent, RequestEvent } from "../../gateway/log-event";
 import type {
   AccessMatrix,
   CallPreview,
@@ -100,7 +100,7 @@ export class UiBackend implements UiApi {
   /** Loads the denials of earlier runs, then follows the gateway's events. */
   async start(): Promise<void> {
     try {
-      for (const event of await this.denials.load()) this.log.add(event);
+      for (const event of await this.denials.load()) this.log.add(event, this.ruleLine(event));
     } catch (error) {
       const reason = (error as Error).message;
       this.service.bus.notice("warn", `earlier denials are not shown: ${reason}`);
@@ -425,7 +425,7 @@ export class UiBackend implements UiApi {
   private observe(event: GatewayEvent): void {
     switch (event.kind) {
       case "request": {
-        const entry = this.log.add(event);
+        const entry = this.log.add(event, this.ruleLine(event));
         if (entry.denied) {
           this.counts.denied++;
           this.denials.append(event);
@@ -443,6 +443,11 @@ export class UiBackend implements UiApi {
         this.targets.record(event);
         return this.publishStatus();
     }
+  }
+
+  /** The line of the served config where the rule that refused a request is written. */
+  private ruleLine(event: RequestEvent): number | undefined {
+    return event.rule && this.service.config?.locate(event.rule, "").line;
   }
 
   private publishStatus(): void {

@@ -1,6 +1,7 @@
 import type { ItemKind } from "../relay/namespace";
 import { ARGUMENTS_NOT_KNOWN, toCelValue, type Decision, type RuleSet } from "./cel";
 import type { Access } from "./caller";
+import type { ConfigPath } from "./compile-context";
 import { definePolicy, type CompiledPolicy } from "./policy";
 import { compileRules, rulesSchema } from "./rules";
 
@@ -26,7 +27,21 @@ export class McpAuthorization implements CompiledPolicy {
   readonly readsContext = true;
   readonly variesByCaller = true;
 
-  constructor(private readonly rules: RuleSet) {}
+  constructor(
+    private readonly rules: RuleSet,
+    /** Where the policy is written, so that a denial can point at the rule that decided it. */
+    private readonly path: ConfigPath,
+  ) {}
+
+  /**
+   * The key path of the rule that decided, or of the policy itself when none did (no allow rule
+   * matched): then the whole list decided, and the policy's value begins at its `rules`.
+   */
+  rulePath(decision: Decision): ConfigPath {
+    return decision.ruleIndex === undefined
+      ? this.path
+      : [...this.path, "rules", decision.ruleIndex];
+  }
 
   /**
    * Whether the caller may see an item in a list, or get a prompt or read a resource. A tool's
@@ -71,6 +86,6 @@ export const mcpAuthorization = definePolicy({
   attachments: ["route", "backend"],
   compile(config, path, ctx) {
     const rules = compileRules(config, "mcp", path, ctx);
-    return rules && new McpAuthorization(rules);
+    return rules && new McpAuthorization(rules, path);
   },
 });

@@ -49,6 +49,8 @@ export class ClientCall implements ResponseHandler {
   reason: string | undefined;
   /** Whether mcpAuthorization or mcpGuardrails refused it, for the log. */
   denied = false;
+  /** The key path of the mcpAuthorization rule that refused it, for the log. */
+  rule: (string | number)[] | undefined;
   private waiting = 0;
   private parts: Part[] | undefined;
   /** The targets a fan-out asked, in order: where each one's part goes. */

@@ -25,10 +25,19 @@ interface YamlEditorProps {
   readOnly: boolean;
   problems: EditorProblem[];
   label: string;
+  /** A line (from 1) to select and scroll to once the text has it. */
+  revealLine?: number;
 }
 
 /** CodeMirror owns the text while the user types; React only pushes in outside changes. */
-export function YamlEditor({ value, onChange, readOnly, problems, label }: YamlEditorProps) {
+export function YamlEditor({
+  value,
+  onChange,
+  readOnly,
+  problems,
+  label,
+  revealLine,
+}: YamlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(null);
   const onChangeRef = useRef(onChange);
@@ -75,6 +84,21 @@ export function YamlEditor({ value, onChange, readOnly, problems, label }: YamlE
       effects: readOnlyCompartment.current.reconfigure(readOnlyExtensions(readOnly)),
     });
   }, [readOnly]);
+
+  // Once: the text arrives after the editor is made, and later edits must not jump back.
+  const revealed = useRef(false);
+  useEffect(() => {
+    const current = view.current;
+    if (!current || revealed.current || revealLine === undefined) return;
+    if (value === "" || current.state.doc.lines < revealLine) return;
+    revealed.current = true;
+    const line = current.state.doc.line(revealLine);
+    current.dispatch({
+      selection: { anchor: line.from, head: line.to },
+      effects: EditorView.scrollIntoView(line.from, { y: "center" }),
+    });
+    current.focus();
+  }, [value, revealLine]);
 
   useEffect(() => {
     const current = view.current;

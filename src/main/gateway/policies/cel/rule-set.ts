@@ -67,6 +67,11 @@ function evaluate(rule: CompiledRule, context: CelContext): boolean | Error {
   }
 }
 
+/** Whether a rule failed where a list cannot tell: it may read the arguments, which lists lack. */
+function failedOnArguments(rule: CompiledRule, value: boolean | Error): boolean {
+  return rule.readsArguments && value instanceof Error;
+}
+
 /** cel-js errors carry a summary without the source excerpt that their message adds. */
 function summary(error: Error): string {
   return (error as Error & { summary?: string }).summary ?? error.message;
@@ -170,20 +175,18 @@ export class RuleSet {
    */
   private evaluateRules(context: CelContext, listing: boolean): Decision {
     let undecided: CompiledRule | undefined;
-    const notKnown = (rule: CompiledRule, value: boolean | Error) =>
-      listing && rule.readsArguments && value instanceof Error;
     for (let i = 0; i < this.denies.length; i++) {
       const rule = this.denies[i] as CompiledRule;
       const denied = evaluate(rule, context);
       if (denied === true) return rule.decision;
-      if (notKnown(rule, denied)) undecided ??= rule;
+      if (listing && failedOnArguments(rule, denied)) undecided ??= rule;
     }
     for (let i = 0; i < this.requires.length; i++) {
       const rule = this.requires[i] as CompiledRule;
       const met = evaluate(rule, context);
       if (met === true) continue;
       if (met === false) return rule.decision;
-      if (notKnown(rule, met)) {
+      if (listing && failedOnArguments(rule, met)) {
         undecided ??= rule;
         continue;
       }
@@ -197,7 +200,7 @@ export class RuleSet {
       const rule = this.allows[i] as CompiledRule;
       const allowed = evaluate(rule, context);
       if (allowed === true) return undecided?.undecided ?? rule.decision;
-      if (notKnown(rule, allowed)) {
+      if (listing && failedOnArguments(rule, allowed)) {
         undecided ??= rule;
       } else if (allowed !== false && !failure) {
         failure = allowed;

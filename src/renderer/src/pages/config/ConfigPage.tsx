@@ -32,7 +32,8 @@ interface ApplyFailure {
   problems: ConfigProblemInfo[];
 }
 
-export function ConfigPage() {
+/** `revealLine`: a line to show and select when the config opens (a denial's deciding rule). */
+export function ConfigPage({ revealLine }: { revealLine?: number }) {
   const client = useUiClient();
   const toast = useToast();
   const config = useAsync(() => client.readConfig(), [client]);
@@ -270,6 +271,7 @@ export function ConfigPage() {
                 readOnly={!editable}
                 problems={editorProblems}
                 label="Config YAML"
+                revealLine={revealLine}
               />
             </div>
             {view === "changes" &&

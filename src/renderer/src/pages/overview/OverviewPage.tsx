@@ -3,6 +3,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton } from "../../components/Skeleton";
+import { FirstRunCard } from "./FirstRunCard";
 import { RouteCard } from "./RouteCard";
 import { StatTile } from "./StatTile";
 import "./OverviewPage.css";
@@ -20,6 +21,7 @@ export function OverviewPage() {
       {!status && !error && <Skeleton lines={5} />}
       {status && (
         <>
+          {status.demo && <FirstRunCard demo={status.demo} />}
           <div className="stat-tiles">
             <StatTile label="State" value={status.paused ? "Paused" : "Running"} />
             <StatTile label="Active sessions" value={status.sessions} />

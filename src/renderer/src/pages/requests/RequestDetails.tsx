@@ -1,6 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { LogEntry } from "../../../../shared/ui-api";
 import { formatDuration } from "../../lib/format";
+import { RuleLink } from "./RuleLink";
 
 interface RequestDetailsProps {
   entry: LogEntry;
@@ -58,7 +59,15 @@ export function RequestDetails({ entry, onClose }: RequestDetailsProps) {
               }
             >
               <dt>{label}</dt>
-              <dd>{value}</dd>
+              <dd>
+                {value}
+                {label === "Denied because" && entry.ruleLine !== undefined && (
+                  <>
+                    {" "}
+                    <RuleLink line={entry.ruleLine} />
+                  </>
+                )}
+              </dd>
             </div>
           ))}
       </dl>

@@ -1,5 +1,6 @@
 import type { LogEntry } from "../../../../shared/ui-api";
 import { formatDuration, formatTime } from "../../lib/format";
+import { RuleLink } from "./RuleLink";
 
 interface RequestRowProps {
   entry: LogEntry;
@@ -49,7 +50,10 @@ export function RequestRow({ entry, selected, onOpen }: RequestRowProps) {
         <CallerCell entry={entry} />
       </td>
       <td className="mono muted">{formatDuration(entry.durationMs)}</td>
-      <td>{entry.denied && <span className="badge badge-danger">denied</span>}</td>
+      <td>
+        {entry.denied && <span className="badge badge-danger">denied</span>}{" "}
+        {entry.ruleLine !== undefined && <RuleLink line={entry.ruleLine} />}
+      </td>
     </tr>
   );
 }
