@@ -80,7 +80,7 @@ describe("pinned tool definitions (rug-pull protection)", () => {
     expect(await toolNames(first)).toEqual(["greet", "stable"]);
     expect(textOf(await first.callTool({ name: "greet", arguments: {} }))).toBe("called greet");
     await waitFor("greet pinned in the data folder", async () =>
-      (await pinnedTools().catch(() => [])).includes("greet"),
+      (await pinnedTools().catch((): string[] => [])).includes("greet"),
     );
     const [target] = Object.values((await pinsFile()).targets) as Record<string, unknown>[];
     expect(target).toMatchObject({ target: "changing", route: expect.any(String) });
