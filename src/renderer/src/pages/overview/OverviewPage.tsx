@@ -3,6 +3,7 @@ import { EmptyState } from "../../components/EmptyState";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { PageHeader } from "../../components/PageHeader";
 import { Skeleton } from "../../components/Skeleton";
+import { ChangedToolsPanel } from "./ChangedToolsPanel";
 import { FirstRunCard } from "./FirstRunCard";
 import { RouteCard } from "./RouteCard";
 import { StatTile } from "./StatTile";
@@ -19,6 +20,7 @@ export function OverviewPage() {
       />
       {error && <ErrorNotice message={error} onRetry={() => void reload()} />}
       {!status && !error && <Skeleton lines={5} />}
+      <ChangedToolsPanel />
       {status && (
         <>
           {status.demo && <FirstRunCard demo={status.demo} />}
