@@ -13,7 +13,8 @@ import { run } from "./helpers";
 const PORT = 43117;
 const ENDPOINT = `http://localhost:${PORT}/mcp`;
 
-describe("gatehouse clients", () => {
+// Each test runs the CLI up to five times, each a Node start on two shared cores.
+describe("gatehouse clients", { timeout: 90_000 }, () => {
   let root: string;
   let data: string;
   let config: string;
