@@ -58,7 +58,12 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
   const configPath = resolveConfigPath(options.configPath, dataDir);
   // The config's own environment: the embedded default reads the demo key's JWKS from it.
   const configEnv: NodeJS.ProcessEnv = { ...env };
-  const service = new GatehouseService({ configPath, env: configEnv, cwd: options.cwd, toolPinsPath: pinsPath(dataDir) });
+  const service = new GatehouseService({
+    configPath,
+    env: configEnv,
+    cwd: options.cwd,
+    toolPinsPath: pinsPath(dataDir),
+  });
   let demo: Promise<FirstRunDemo> | undefined;
   let prepared: FirstRunDemo | undefined;
   /** Only the embedded default has a demo, and only what serves or loads it prepares it. */

@@ -461,6 +461,7 @@ export class RelaySession implements UpstreamEvents {
     const decision = resolved && this.authorize(call, kind, resolved, params);
     call.reason = decision?.reason;
     call.denied = decision?.allowed === false;
+    if (call.denied) call.rule = call.origin.mcpAuthorization?.rulePath(decision as Decision);
     if (!upstream || call.denied) {
       // Echoed bounded: a client that sends a name of megabytes does not get them back.
       const shown = boundText(exposed, ECHOED_NAME_MAX);
@@ -720,6 +721,7 @@ export class RelaySession implements UpstreamEvents {
       subject: call.origin.access.caller.subject,
       issuer: call.origin.access.caller.issuer,
       reason: call.reason,
+      ...(call.rule && { rule: call.rule }),
       durationMs: call.durationMs,
       error,
       ...(call.denied && { denied: true }),
