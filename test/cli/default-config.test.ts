@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { keychainReason } from "../setup/keychain";
@@ -129,7 +129,10 @@ describe("gatehouse without -f: the embedded default's demo", () => {
     const alice = await client(await mint("alice"));
     expect(await toolNames(alice)).toEqual(DEMO_TOOLS);
 
-    const files = readdirSync(dataDir, { recursive: true, encoding: "utf8" });
+    // Every file, not the folders (a file lock is a folder while it is held).
+    const files = readdirSync(dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => relative(dataDir, join(entry.parentPath, entry.name)));
     expect(files).not.toContain("private-keys.json");
     for (const file of files) {
       const text = readFileSync(join(dataDir, file), { encoding: "utf8", flag: "r" });

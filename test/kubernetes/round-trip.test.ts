@@ -45,7 +45,12 @@ mkdirSync(join(cwd, "manifests/jwt"), { recursive: true });
 copyFileSync(join(SHARED, "pub-key"), join(cwd, "manifests/jwt/pub-key"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-const env = { GATEHOUSE_NODE: process.execPath, GATEHOUSE_CLI: "gatehouse.js" };
+/** What Gatehouse sets for its embedded default: the demo server's command and the demo keys. */
+const env = {
+  GATEHOUSE_NODE: process.execPath,
+  GATEHOUSE_CLI: "gatehouse.js",
+  GATEHOUSE_DEMO_JWKS: JWKS,
+};
 
 /** What the bridge promises to carry both ways, read from the normalized config. */
 const CARRIED = {
