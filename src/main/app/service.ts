@@ -70,10 +70,17 @@ export class GatehouseService {
 
   /** Loads the config and starts listening; throws ConfigError or a listen error. */
   async start(): Promise<void> {
+    this.loaded = await this.load();
     // Before any session lists a tool: what was pinned in earlier runs holds from the first.
     await this.toolPins?.start();
-    this.loaded = await this.load();
-    await this.apply(this.loaded);
+    try {
+      await this.apply(this.loaded);
+    } catch (error) {
+      // A start that fails leaves nothing running (the pins file's watch would keep the
+      // process alive after `gatehouse` has said why it cannot serve).
+      await this.toolPins?.close();
+      throw error;
+    }
     const path = this.options.configPath;
     // A save by applyConfigText was applied already; its file event must not apply it again.
     if (path)
