@@ -462,14 +462,7 @@ export class RelaySession implements UpstreamEvents {
     call.reason = decision?.reason;
     call.denied = decision?.allowed === false;
     if (call.denied) call.rule = call.origin.mcpAuthorization?.rulePath(decision as Decision);
-    if (!upstream || call.denied) {
-      // Echoed bounded: a client that sends a name of megabytes does not get them back.
-      const shown = boundText(exposed, ECHOED_NAME_MAX);
-      // A resource not found names its URI in the error's data too, as 2026-07-28 asks.
-      const data = kind === "resource" ? { uri: shown } : undefined;
-      call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${shown}`, data);
-      return;
-    }
+    if (!upstream || call.denied) return refuseAsUnknown(call, kind, exposed);
     this.forwardLocated(call, params, upstream);
   }
 
@@ -519,10 +512,7 @@ export class RelaySession implements UpstreamEvents {
       }
       call.denied = true;
       call.reason = this.pins?.refusal(upstream.name, call.name as string);
-      call.fail(
-        ErrorCode.InvalidParams,
-        `Unknown tool: ${boundText(params.name as string, ECHOED_NAME_MAX)}`,
-      );
+      refuseAsUnknown(call, "tool", params.name as string);
     };
     const allowed = this.pins ? this.pins.allows(upstream, call.name as string) : true;
     if (typeof allowed === "boolean") send(allowed);
@@ -918,4 +908,16 @@ export class RelaySession implements UpstreamEvents {
       stderrTail: upstream.stderrLines,
     });
   }
+}
+
+/**
+ * The answer to an item that is hidden (by mcpAuthorization or a changed pin) or missing: the
+ * same either way, so the caller learns nothing about what is hidden.
+ */
+function refuseAsUnknown(call: ClientCall, kind: ItemKind, exposed: string): void {
+  // Echoed bounded: a client that sends a name of megabytes does not get them back.
+  const shown = boundText(exposed, ECHOED_NAME_MAX);
+  // A resource not found names its URI in the error's data too, as 2026-07-28 asks.
+  const data = kind === "resource" ? { uri: shown } : undefined;
+  call.fail(ErrorCode.InvalidParams, `Unknown ${kind}: ${shown}`, data);
 }
