@@ -1,14 +1,10 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalIssuer } from "../../src/main/app/local-issuer";
-import { GatehouseService } from "../../src/main/app/service";
-import { UiBackend } from "../../src/main/app/api/ui-backend";
+import type { UiApi } from "../../src/shared/ui-api";
+import { startAppUnderTest, type AppUnderTest } from "./app-harness";
 import type { AccessMatrix } from "../../src/shared/ui-api";
-import { EVERYTHING, freePort } from "../relay/harness";
+import { EVERYTHING } from "../relay/harness";
 
 const target = `      backends:
       - mcp:
@@ -53,32 +49,23 @@ const AUDIENCE_REFUSED =
   'the token audience "gatehouse" is not accepted (expected one of: elsewhere)';
 
 describe("the access matrix and token inspector, explained by the gateway", () => {
-  let dir: string;
+  let app: AppUnderTest;
+  let backend: UiApi;
   let port: number;
-  let service: GatehouseService;
-  let backend: UiBackend;
-  const env = () => ({ ...process.env, GATEHOUSE_DATA_DIR: dir, GATEHOUSE_KEYSTORE: "file" });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gatehouse-access-"));
-    const issuer = await LocalIssuer.open(env());
-    await issuer.keystore.create({ alg: "ES256" });
-    await issuer.identities.save({ name: "alice", claims: { sub: "alice", roles: ["writer"] } });
-    await issuer.identities.save({ name: "bob", claims: { sub: "bob", roles: [] } });
-    await issuer.identities.save({ name: "carol", claims: { sub: "carol", roles: ["writer"] } });
-    port = await freePort();
-    const file = join(dir, "config.yaml");
-    await writeFile(file, config(port, issuer.keystore.jwksPath));
-    service = new GatehouseService({ configPath: file, env: env(), initializeTimeoutMs: 15_000 });
-    await service.start();
-    backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env()), dataDir: dir });
-    await backend.start();
+    app = await startAppUnderTest(
+      [
+        { name: "alice", claims: { sub: "alice", roles: ["writer"] } },
+        { name: "bob", claims: { sub: "bob", roles: [] } },
+        { name: "carol", claims: { sub: "carol", roles: ["writer"] } },
+      ],
+      config,
+    );
+    backend = app.gatehouse.api;
+    port = app.port;
   }, 30_000);
-  afterAll(async () => {
-    await backend?.close();
-    await service?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => app?.stop());
 
   /** What the real gateway lets a token do on a route: the tools it lists, or its refusal. */
   async function realAccess(path: string, token: string): Promise<string[] | string> {

@@ -1,11 +1,7 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalIssuer } from "../../src/main/app/local-issuer";
-import { GatehouseService } from "../../src/main/app/service";
-import { UiBackend } from "../../src/main/app/api/ui-backend";
-import { fixture, freePort } from "../relay/harness";
+import type { UiApi } from "../../src/shared/ui-api";
+import { startAppUnderTest, type AppUnderTest } from "./app-harness";
+import { fixture } from "../relay/harness";
 
 /**
  * The Playground tells, before the call, whether the gateway would allow it with the arguments
@@ -45,28 +41,14 @@ const config = (port: number, jwks: string) => `binds:
 `;
 
 describe("the Playground's decision before a call", () => {
-  let dir: string;
-  let service: GatehouseService;
-  let backend: UiBackend;
-  const env = () => ({ ...process.env, GATEHOUSE_DATA_DIR: dir, GATEHOUSE_KEYSTORE: "file" });
+  let app: AppUnderTest;
+  let backend: UiApi;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "gatehouse-preview-"));
-    const issuer = await LocalIssuer.open(env());
-    await issuer.keystore.create({ alg: "ES256" });
-    await issuer.identities.save({ name: "alice", claims: { sub: "alice" } });
-    const file = join(dir, "config.yaml");
-    await writeFile(file, config(await freePort(), issuer.keystore.jwksPath));
-    service = new GatehouseService({ configPath: file, env: env(), initializeTimeoutMs: 15_000 });
-    await service.start();
-    backend = new UiBackend({ service, issuer: () => LocalIssuer.open(env()), dataDir: dir });
-    await backend.start();
+    app = await startAppUnderTest([{ name: "alice", claims: { sub: "alice" } }], config);
+    backend = app.gatehouse.api;
   }, 30_000);
-  afterAll(async () => {
-    await backend?.close();
-    await service?.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => app?.stop());
 
   it("names the rule that would decide, and the real call agrees", async () => {
     const session = await backend.connectPlayground({ identity: "alice" });

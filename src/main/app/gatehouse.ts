@@ -19,6 +19,8 @@ export interface GatehouseOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the config's relative paths resolve; default the working directory. */
   cwd?: string;
+  /** How long a target has to answer `initialize` (a slow machine's tests give it more). */
+  initializeTimeoutMs?: number;
 }
 
 /**
@@ -62,6 +64,7 @@ export function createGatehouse(options: GatehouseOptions = {}): Gatehouse {
     configPath,
     env: configEnv,
     cwd: options.cwd,
+    initializeTimeoutMs: options.initializeTimeoutMs,
     toolPinsPath: pinsPath(dataDir),
   });
   let demo: Promise<FirstRunDemo> | undefined;
