@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -135,6 +135,8 @@ describe("gatehouse without -f: the embedded default's demo", () => {
       .map((entry) => relative(dataDir, join(entry.parentPath, entry.name)));
     expect(files).not.toContain("private-keys.json");
     for (const file of files) {
+      // A file written atomically may be renamed away between the listing and the read.
+      if (!existsSync(join(dataDir, file))) continue;
       const text = readFileSync(join(dataDir, file), { encoding: "utf8", flag: "r" });
       expect(text, `${file} holds a private JWK member`).not.toMatch(/"d"\s*:/);
       expect(text, `${file} holds a PEM private key`).not.toContain("PRIVATE KEY");
