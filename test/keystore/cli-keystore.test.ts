@@ -23,7 +23,8 @@ function filesUnder(dir: string): string[] {
 
 function keychainEntry(kid: string): string | undefined {
   try {
-    return execFileSync("secret-tool", ["lookup", "service", "gatehouse", "account", kid], {
+    // "--": a kid is base64url, and one in 64 starts with "-", which would read as an option.
+    return execFileSync("secret-tool", ["lookup", "--", "service", "gatehouse", "account", kid], {
       encoding: "utf8",
     });
   } catch {
@@ -131,7 +132,7 @@ describe.skipIf(keychainReason)(
     it("a retired key's tokens still verify; once deleted they do not, and its keychain entry is gone", async () => {
       const created = await gatehouse("keys", "create", "--alg", "EdDSA", "--label", "second");
       expect(created.code, created.stderr).toBe(0);
-      expect((await gatehouse("keys", "retire", firstKid)).code).toBe(0);
+      expect((await gatehouse("keys", "retire", "--", firstKid)).code).toBe(0);
       expect((await keysList()).find((k) => k.kid === firstKid)?.state).toBe("retired");
 
       const url = `http://127.0.0.1:${port}/mcp`;
@@ -145,8 +146,8 @@ describe.skipIf(keychainReason)(
       expect(decodeProtectedHeader(fresh).alg).toBe("EdDSA");
       expect(await status(fresh)).toBe(200);
 
-      expect((await gatehouse("keys", "delete", firstKid)).code).toBe(2); // needs --yes
-      expect((await gatehouse("keys", "delete", firstKid, "--yes")).code).toBe(0);
+      expect((await gatehouse("keys", "delete", "--", firstKid)).code).toBe(2); // needs --yes
+      expect((await gatehouse("keys", "delete", "--yes", "--", firstKid)).code).toBe(0);
       expect(keychainEntry(firstKid)).toBeUndefined();
       await waitFor(
         "the deleted key to stop verifying",

@@ -106,7 +106,14 @@ describeUnless(keychainReason, "KeychainStore on the OS keychain", () => {
     async () => {
       const kid = newAccount();
       await store.set(kid, '{"kty":"EC","d":"private"}');
-      const lookup = await run("secret-tool", ["lookup", "service", "gatehouse", "account", kid]);
+      const lookup = await run("secret-tool", [
+        "lookup",
+        "--",
+        "service",
+        "gatehouse",
+        "account",
+        kid,
+      ]);
       expect(lookup.stdout).toBe('{"kty":"EC","d":"private"}');
     },
   );

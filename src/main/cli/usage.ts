@@ -28,7 +28,8 @@ Usage:
       public keys. create: --alg ES256|RS256|EdDSA (default ES256), --bits 2048|3072
       for RS256, --label <text>. import: a PKCS#8 or SPKI PEM, a JWK or a JWKS file
       (- for stdin). export: the public JWKS, to stdout or --out <file>.
-      retire: stops signing, keeps verifying. delete: needs --yes.
+      retire: stops signing, keeps verifying. delete: needs --yes. A kid that starts
+      with "-" goes after "--": gatehouse keys retire -- -Xq3...
 
   gatehouse identity list | add <name> | remove <name>
       Saved callers: add takes --sub <sub> (default: the name), --claims <json>,
